@@ -1,0 +1,90 @@
+# needleguide — build, test, demo.  `make help` lists the targets.
+.DEFAULT_GOAL := all
+
+BUILD ?= build
+SAN ?=
+CC ?= gcc
+
+# Dependencies come from scripts/deps.sh (the single source of truth); install them first if
+# anything is missing, before pkg-config is asked for flags.
+ifeq ($(shell scripts/deps.sh --check >/dev/null 2>&1 || echo missing),missing)
+$(info needleguide: installing missing dependencies with scripts/deps.sh)
+DEPS_OUT := $(shell scripts/deps.sh >&2 || echo FAILED)
+ifeq ($(DEPS_OUT),FAILED)
+$(error scripts/deps.sh failed; run it as root)
+endif
+endif
+
+PKGS := sdl2 SDL2_ttf SDL2_image inih json-c
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS := $(shell pkg-config --libs $(PKGS)) -lyuv -lstdc++
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka)
+
+CFLAGS := -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
+          -g -O2 -I. $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+LDLIBS := $(PKG_LIBS) -lm -lpthread
+ifneq ($(SAN),)
+CFLAGS += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+MODULES := util config capture sim tracking guidance overlay daemon
+LIB_SRC := $(filter-out daemon/main.c,$(foreach m,$(MODULES),$(wildcard $(m)/*.c)))
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+LIB := $(BUILD)/libneedleguide.a
+BIN := $(BUILD)/needleguide
+
+TEST_SRC := $(wildcard tests/test_*.c)
+TESTS := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+
+.PHONY: all help demo check check-plain check-san test-run clean
+all: $(BIN)
+
+help:
+	@echo "make            build $(BIN)"
+	@echo "make demo       run the daemon ~10 s on the built-in simulated scan; writes a PNG and telemetry"
+	@echo "make check      all tests, plain and under ASan+UBSan"
+	@echo "make clean"
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(BUILD)/obj/daemon/main.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/%.c $(LIB) tests/test_util.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DNG_BUILD_DIR='"$(BUILD)"' -MMD -MP -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS) $(CMOCKA_LIBS)
+
+DEMO_DIR := $(BUILD)/demo
+demo: $(BIN)
+	@mkdir -p $(DEMO_DIR)
+	$(BIN) run --frames 300 --telemetry $(DEMO_DIR)/telemetry.jsonl --snapshot $(DEMO_DIR)/overlay.png
+
+# The tests run with SDL's dummy video driver: no display is needed.
+test-run: $(BIN) $(TESTS)
+	@set -e; pass=0; fail=0; failed=""; \
+	for t in $(TESTS); do \
+	  echo "== $$t"; \
+	  if SDL_VIDEODRIVER=dummy $$t; then pass=$$((pass+1)); else fail=$$((fail+1)); failed="$$failed $$t"; fi; \
+	done; \
+	echo "$(BUILD): $$pass test programs passed, $$fail failed"; \
+	[ $$fail -eq 0 ] || { echo "failed:$$failed"; exit 1; }
+
+check-plain:
+	$(MAKE) BUILD=build test-run
+
+check-san:
+	$(MAKE) BUILD=build/san SAN=1 test-run
+
+check: check-plain check-san
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(LIB_OBJ:.o=.d) $(BUILD)/obj/daemon/main.d $(TESTS:=.d)

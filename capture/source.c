@@ -1,0 +1,87 @@
+#include "capture/source.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/clock.h"
+
+int source_spec_parse(const char *text, ng_source_spec *spec, char *why, size_t whylen)
+{
+    memset(spec, 0, sizeof *spec);
+    static const char expected[] = "expected sim:SEED, file:PATH or v4l2:/dev/videoN";
+    if (!strncmp(text, "sim:", 4)) {
+        char *end;
+        unsigned long seed = strtoul(text + 4, &end, 10);
+        if (end == text + 4 || *end || text[4] == '-' || seed > 0xFFFFFFFFul) {
+            snprintf(why, whylen, "%s (SEED a whole number 0..4294967295)", expected);
+            return -1;
+        }
+        spec->kind = NG_SRC_SIM;
+        spec->seed = (unsigned)seed;
+        return 0;
+    }
+    const char *path = NULL;
+    if (!strncmp(text, "file:", 5)) {
+        spec->kind = NG_SRC_FILE;
+        path = text + 5;
+    } else if (!strncmp(text, "v4l2:", 5)) {
+        spec->kind = NG_SRC_V4L2;
+        path = text + 5;
+        if (strncmp(path, "/dev/", 5)) {
+            snprintf(why, whylen, "%s (a device path under /dev)", expected);
+            return -1;
+        }
+    }
+    if (!path || !*path || strlen(path) >= sizeof spec->path) {
+        snprintf(why, whylen, "%s", expected);
+        return -1;
+    }
+    snprintf(spec->path, sizeof spec->path, "%s", path);
+    return 0;
+}
+
+ng_source *source_open(const ng_source_spec *spec, const ng_source_opts *opts, ng_errbuf *err)
+{
+    const ng_source_ops *ops = NULL;
+    switch (spec->kind) {
+    case NG_SRC_SIM: ops = &source_sim_ops; break;
+    case NG_SRC_FILE: ops = &source_y4m_ops; break;
+    case NG_SRC_V4L2:
+        ng_err_add(err, "v4l2:%s: V4L2 capture is not built into this version yet", spec->path);
+        return NULL;
+    }
+    ng_source *src = calloc(1, sizeof *src);
+    if (!src)
+        return NULL;
+    src->ops = ops;
+    src->opts = *opts;
+    src->fps = opts->fps;
+    if (ops->open(src, spec, err) < 0) {
+        free(src);
+        return NULL;
+    }
+    return src;
+}
+
+ng_source_status source_next(ng_source *src, ng_frame **out, ng_errbuf *err)
+{
+    return src->ops->next(src, out, err);
+}
+
+void source_close(ng_source *src)
+{
+    if (!src)
+        return;
+    src->ops->close(src);
+    free(src);
+}
+
+void source_pace(ng_source_pacer *p, double fps, bool fast)
+{
+    if (p->start_ns == 0)
+        p->start_ns = ng_now_ns();
+    if (!fast && fps > 0)
+        ng_sleep_until_ns(p->start_ns + (int64_t)((double)p->n * 1e9 / fps));
+    p->n++;
+}

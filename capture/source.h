@@ -1,0 +1,64 @@
+/* Frame sources behind one small ops table: open, next frame, close.
+ * sim:SEED (built-in simulated scan), file:PATH (Y4M); v4l2 slots in the same way. */
+#ifndef NG_SOURCE_H
+#define NG_SOURCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "capture/frame.h"
+#include "util/errbuf.h"
+
+typedef enum { NG_SRC_SIM, NG_SRC_FILE, NG_SRC_V4L2 } ng_source_kind;
+
+typedef struct {
+    ng_source_kind kind;
+    unsigned seed;     /* sim */
+    char path[500];    /* file, v4l2 */
+} ng_source_spec;
+
+/* Parses "sim:SEED", "file:PATH" or "v4l2:/dev/videoN". On error writes what was expected to why. */
+int source_spec_parse(const char *text, ng_source_spec *spec, char *why, size_t whylen);
+
+typedef struct {
+    double fps;   /* pacing for sources without their own rate (sim) */
+    bool fast;    /* no pacing: as fast as possible */
+} ng_source_opts;
+
+typedef enum { NG_SRC_FRAME, NG_SRC_EOF, NG_SRC_ERROR } ng_source_status;
+
+typedef struct ng_source ng_source;
+
+typedef struct {
+    const char *name;
+    int (*open)(ng_source *src, const ng_source_spec *spec, ng_errbuf *err);
+    /* Blocks until the next frame is due; fills *out (owned by the caller) with seq and
+     * capture time set. */
+    ng_source_status (*next)(ng_source *src, ng_frame **out, ng_errbuf *err);
+    void (*close)(ng_source *src);
+} ng_source_ops;
+
+struct ng_source {
+    const ng_source_ops *ops;
+    ng_source_opts opts;
+    double fps;       /* the rate the source delivers at (from the file or opts) */
+    void *priv;
+};
+
+/* Opens the source named by spec. Returns NULL with a message in err. */
+ng_source *source_open(const ng_source_spec *spec, const ng_source_opts *opts, ng_errbuf *err);
+ng_source_status source_next(ng_source *src, ng_frame **out, ng_errbuf *err);
+void source_close(ng_source *src);
+
+/* Paces a source at fps from its first frame (absolute deadlines, so no drift). */
+typedef struct {
+    int64_t start_ns;
+    uint64_t n;
+} ng_source_pacer;
+void source_pace(ng_source_pacer *p, double fps, bool fast);
+
+extern const ng_source_ops source_sim_ops;
+extern const ng_source_ops source_y4m_ops;
+
+#endif

@@ -1,0 +1,331 @@
+#include "config/config.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "capture/source.h"
+#include "sim/sim_scene.h"
+
+/* ---- value parsers: each returns 0, or -1 with what was expected in why ---- */
+
+typedef int (*value_parser)(const char *v, void *dst, char *why, size_t n);
+
+static int parse_number(const char *v, double *out)
+{
+    char *end;
+    errno = 0;
+    double d = strtod(v, &end);
+    if (end == v || errno == ERANGE || !isfinite(d))
+        return -1;
+    while (*end == ' ' || *end == '\t')
+        end++;
+    if (*end != '\0' && *end != ',')
+        return -1;
+    *out = d;
+    return (int)(end - v);
+}
+
+/* Parses n comma-separated numbers, nothing more. */
+static int parse_numbers(const char *v, double *out, int n)
+{
+    const char *p = v;
+    for (int i = 0; i < n; i++) {
+        while (*p == ' ' || *p == '\t')
+            p++;
+        int used = parse_number(p, &out[i]);
+        if (used < 0)
+            return -1;
+        p += used;
+        if (i < n - 1) {
+            if (*p != ',')
+                return -1;
+            p++;
+        }
+    }
+    return *p == '\0' ? 0 : -1;
+}
+
+static int parse_fps(const char *v, void *dst, char *why, size_t n)
+{
+    double d;
+    if (parse_numbers(v, &d, 1) < 0 || d < 1 || d > 240) {
+        snprintf(why, n, "expected frames per second between 1 and 240");
+        return -1;
+    }
+    *(double *)dst = d;
+    return 0;
+}
+
+static int parse_mm_per_px(const char *v, void *dst, char *why, size_t n)
+{
+    double d;
+    if (parse_numbers(v, &d, 1) < 0 || d < 0.01 || d > 2.0) {
+        snprintf(why, n, "expected millimetres per pixel between 0.01 and 2");
+        return -1;
+    }
+    *(double *)dst = d;
+    return 0;
+}
+
+static int parse_tolerance(const char *v, void *dst, char *why, size_t n)
+{
+    double d;
+    if (parse_numbers(v, &d, 1) < 0 || d < 0.1 || d > 20) {
+        snprintf(why, n, "expected a tolerance in mm between 0.1 and 20");
+        return -1;
+    }
+    *(double *)dst = d;
+    return 0;
+}
+
+static int parse_point(const char *v, void *dst, char *why, size_t n)
+{
+    double xy[2];
+    if (parse_numbers(v, xy, 2) < 0 || fabs(xy[0]) > 16384 || fabs(xy[1]) > 16384) {
+        snprintf(why, n, "expected X,Y in pixels of the captured frame");
+        return -1;
+    }
+    *(ng_vec2 *)dst = ng_v2(xy[0], xy[1]);
+    return 0;
+}
+
+static int parse_rect(const char *v, void *dst, char *why, size_t n)
+{
+    double r[4];
+    if (parse_numbers(v, r, 4) < 0 || r[0] < 0 || r[1] < 0 || r[2] < 16 || r[3] < 16 ||
+        r[0] + r[2] > 16384 || r[1] + r[3] > 16384 || r[0] != floor(r[0]) ||
+        r[1] != floor(r[1]) || r[2] != floor(r[2]) || r[3] != floor(r[3])) {
+        snprintf(why, n, "expected X,Y,W,H in whole pixels with W,H >= 16");
+        return -1;
+    }
+    *(ng_rect *)dst = (ng_rect){ (int)r[0], (int)r[1], (int)r[2], (int)r[3] };
+    return 0;
+}
+
+static int parse_bool(const char *v, void *dst, char *why, size_t n)
+{
+    static const char *const yes[] = { "yes", "true", "on", "1" };
+    static const char *const no[] = { "no", "false", "off", "0" };
+    for (size_t i = 0; i < 4; i++) {
+        if (!strcasecmp(v, yes[i]))
+            return *(bool *)dst = true, 0;
+        if (!strcasecmp(v, no[i]))
+            return *(bool *)dst = false, 0;
+    }
+    snprintf(why, n, "expected yes or no");
+    return -1;
+}
+
+static int parse_headless(const char *v, void *dst, char *why, size_t n)
+{
+    static const char *const names[] = { "auto", "yes", "no" };
+    for (int i = 0; i < 3; i++)
+        if (!strcasecmp(v, names[i]))
+            return *(ng_headless *)dst = (ng_headless)i, 0;
+    snprintf(why, n, "expected auto, yes or no");
+    return -1;
+}
+
+static int parse_source(const char *v, void *dst, char *why, size_t n)
+{
+    ng_source_spec spec;
+    if (source_spec_parse(v, &spec, why, n) < 0)
+        return -1;
+    snprintf((char *)dst, sizeof ((ng_config *)0)->source, "%s", v);
+    return 0;
+}
+
+/* ---- the key table ---- */
+
+typedef struct {
+    const char *section, *key;
+    value_parser parse;
+    size_t offset;
+} key_spec;
+
+#define KEY(sec, name, fn, field) { sec, name, fn, offsetof(ng_config, field) }
+static const key_spec keys[] = {
+    KEY("capture", "source", parse_source, source),
+    KEY("capture", "fps", parse_fps, fps),
+    KEY("image", "roi", parse_rect, roi),
+    KEY("image", "mm_per_px", parse_mm_per_px, mm_per_px),
+    KEY("plan", "entry", parse_point, plan.entry),
+    KEY("plan", "l4_target", parse_point, plan.l4_target),
+    KEY("plan", "l5_target", parse_point, plan.l5_target),
+    KEY("plan", "tolerance_mm", parse_tolerance, plan.tolerance_mm),
+    KEY("display", "fullscreen", parse_bool, fullscreen),
+    KEY("display", "headless", parse_headless, headless),
+};
+#define NKEYS (sizeof keys / sizeof keys[0])
+
+static bool section_known(const char *section)
+{
+    for (size_t i = 0; i < NKEYS; i++)
+        if (!strcmp(keys[i].section, section))
+            return true;
+    return false;
+}
+
+int config_set(ng_config *cfg, const char *origin, int line, const char *section,
+               const char *key, const char *value, ng_errbuf *err)
+{
+    char where[600];
+    if (line > 0)
+        snprintf(where, sizeof where, "%s:%d", origin, line);
+    else
+        snprintf(where, sizeof where, "%s", origin);
+
+    if (!section_known(section)) {
+        ng_err_add(err, "%s: unknown section [%s] (expected capture, image, plan or display)",
+                   where, section);
+        return -1;
+    }
+    for (size_t i = 0; i < NKEYS; i++) {
+        if (strcmp(keys[i].section, section) || strcmp(keys[i].key, key))
+            continue;
+        char why[200];
+        if (keys[i].parse(value, (char *)cfg + keys[i].offset, why, sizeof why) < 0) {
+            ng_err_add(err, "%s: [%s] %s: %s, got '%s'", where, section, key, why, value);
+            return -1;
+        }
+        return 0;
+    }
+    ng_err_add(err, "%s: [%s] unknown key '%s'", where, section, key);
+    return -1;
+}
+
+/* ---- loading: inih as packaged in Debian gives the handler no line number, so a reader
+ * wrapper counts the lines it hands to the parser. ---- */
+
+typedef struct {
+    FILE *f;
+    int line;           /* line number of the text last handed to inih */
+    ng_config *cfg;
+    const char *path;
+    ng_errbuf *err;
+    int errors;
+    int first_line[NKEYS];
+} load_ctx;
+
+/* Hands inih exactly one line per call, so its error line numbers match ours. */
+static char *counting_reader(char *str, int num, void *stream)
+{
+    load_ctx *c = stream;
+    if (!fgets(str, num, c->f))
+        return NULL;
+    c->line++;
+    if (!strchr(str, '\n') && !feof(c->f)) {
+        int ch;
+        while ((ch = fgetc(c->f)) != EOF && ch != '\n')
+            ;
+        ng_err_add(c->err, "%s:%d: line longer than %d characters", c->path, c->line, num - 3);
+        c->errors++;
+        snprintf(str, (size_t)num, "\n");
+    }
+    return str;
+}
+
+static int load_handler(void *user, const char *section, const char *name, const char *value)
+{
+    load_ctx *c = user;
+    for (size_t i = 0; i < NKEYS; i++) {
+        if (strcmp(keys[i].section, section) || strcmp(keys[i].key, name))
+            continue;
+        if (c->first_line[i]) {
+            ng_err_add(c->err, "%s:%d: [%s] %s given twice (first at line %d)", c->path,
+                       c->line, section, name, c->first_line[i]);
+            c->errors++;
+            return 1;
+        }
+        c->first_line[i] = c->line;
+    }
+    if (config_set(c->cfg, c->path, c->line, section, name, value, c->err) < 0)
+        c->errors++;
+    /* Always "success" for inih: our own messages are better than its line number. */
+    return 1;
+}
+
+int config_load(const char *path, ng_config *cfg, ng_errbuf *err)
+{
+    load_ctx c = { .line = 0, .cfg = cfg, .path = path, .err = err };
+    c.f = fopen(path, "r");
+    if (!c.f) {
+        ng_err_add(err, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    ini_allow_multiline = false;   /* an indented line is a mistake, not a continuation */
+    int rc = ini_parse_stream(counting_reader, &c, load_handler, &c);
+    fclose(c.f);
+    if (rc > 0) {
+        ng_err_add(err, "%s:%d: syntax error: expected '[section]', 'key = value' or a comment",
+                   path, rc);
+        c.errors++;
+    } else if (rc < 0) {
+        ng_err_add(err, "%s: cannot read", path);
+        c.errors++;
+    }
+    if (c.errors == 0 && config_validate(cfg, path, err) < 0)
+        c.errors++;
+    return c.errors ? -1 : 0;
+}
+
+int config_validate(const ng_config *cfg, const char *origin, ng_errbuf *err)
+{
+    int bad = 0;
+    const ng_vec2 *targets[2] = { &cfg->plan.l4_target, &cfg->plan.l5_target };
+    static const char *const names[2] = { "l4_target", "l5_target" };
+    for (int i = 0; i < 2; i++) {
+        if (!ng_rect_contains(cfg->roi, *targets[i])) {
+            ng_err_add(err, "%s: [plan] %s %.0f,%.0f lies outside [image] roi %d,%d,%d,%d",
+                       origin, names[i], targets[i]->x, targets[i]->y, cfg->roi.x, cfg->roi.y,
+                       cfg->roi.w, cfg->roi.h);
+            bad++;
+        }
+        if (ng_v2_dist(*targets[i], cfg->plan.entry) * cfg->mm_per_px < 5.0) {
+            ng_err_add(err, "%s: [plan] %s lies less than 5 mm from the entry point", origin,
+                       names[i]);
+            bad++;
+        }
+    }
+    return bad ? -1 : 0;
+}
+
+void config_defaults(ng_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    snprintf(cfg->source, sizeof cfg->source, "sim:1");
+    cfg->fps = 30;
+    cfg->headless = NG_HEADLESS_AUTO;
+    cfg->fullscreen = false;
+    /* The embedded default plan is the one the built-in simulator scans. */
+    sim_scene_layout layout;
+    sim_scene_default_layout(&layout);
+    cfg->roi = layout.roi;
+    cfg->mm_per_px = layout.mm_per_px;
+    cfg->plan = layout.plan;
+}
+
+int config_write(const ng_config *cfg, const char *path)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return -1;
+    static const char *const headless[] = { "auto", "yes", "no" };
+    fprintf(f,
+            "# needleguide configuration\n"
+            "[capture]\nsource = %s\nfps = %g\n\n"
+            "[image]\nroi = %d,%d,%d,%d\nmm_per_px = %.6g\n\n"
+            "[plan]\nentry = %.6g,%.6g\nl4_target = %.6g,%.6g\nl5_target = %.6g,%.6g\n"
+            "tolerance_mm = %.6g\n\n"
+            "[display]\nfullscreen = %s\nheadless = %s\n",
+            cfg->source, cfg->fps, cfg->roi.x, cfg->roi.y, cfg->roi.w, cfg->roi.h,
+            cfg->mm_per_px, cfg->plan.entry.x, cfg->plan.entry.y, cfg->plan.l4_target.x,
+            cfg->plan.l4_target.y, cfg->plan.l5_target.x, cfg->plan.l5_target.y,
+            cfg->plan.tolerance_mm, cfg->fullscreen ? "yes" : "no", headless[cfg->headless]);
+    return fclose(f) == 0 ? 0 : -1;
+}

@@ -1,0 +1,46 @@
+/* needleguide configuration: an INI file parsed with libinih, over the embedded defaults. */
+#ifndef NG_CONFIG_H
+#define NG_CONFIG_H
+
+#include <stdbool.h>
+
+#include "guidance/plan.h"
+#include "util/errbuf.h"
+#include "util/geom.h"
+
+typedef enum { NG_HEADLESS_AUTO, NG_HEADLESS_YES, NG_HEADLESS_NO } ng_headless;
+
+typedef struct {
+    /* [capture] */
+    char source[512];   /* sim:SEED | file:PATH | v4l2:/dev/videoN */
+    double fps;
+    /* [image] */
+    ng_rect roi;
+    double mm_per_px;
+    /* [plan] */
+    ng_plan plan;
+    /* [display] */
+    bool fullscreen;
+    ng_headless headless;
+} ng_config;
+
+/* The embedded default: the built-in simulated scan with its own plan. */
+void config_defaults(ng_config *cfg);
+
+/* Loads path over what cfg already holds. Every problem is added to err as
+ * "path:line: [section] key: ..." and makes the call return -1; cfg then holds
+ * whatever did parse. Returns 0 when the file is valid. */
+int config_load(const char *path, ng_config *cfg, ng_errbuf *err);
+
+/* Sets one key as if it stood in a file called origin at line (0: no line).
+ * Used for command-line overrides. Returns 0 or -1 with a message in err. */
+int config_set(ng_config *cfg, const char *origin, int line, const char *section,
+               const char *key, const char *value, ng_errbuf *err);
+
+/* Cross-key checks (targets inside the ROI, ...). origin names the file in messages. */
+int config_validate(const ng_config *cfg, const char *origin, ng_errbuf *err);
+
+/* Writes cfg as an INI file that config_load reads back to the same values. */
+int config_write(const ng_config *cfg, const char *path);
+
+#endif

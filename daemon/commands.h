@@ -1,0 +1,7 @@
+#ifndef NG_COMMANDS_H
+#define NG_COMMANDS_H
+
+int cmd_run(int argc, char **argv);
+int cmd_check_config(int argc, char **argv);
+
+#endif

@@ -1,0 +1,37 @@
+/* Convolution-model B-mode rendering of a sim_scene: tissue-fixed complex scatterers on a polar
+ * grid of beams, a complex axial PSF and Gaussian lateral PSF, envelope detection, log
+ * compression and scan conversion into the scanner's screen. */
+#ifndef NG_SIM_RENDER_H
+#define NG_SIM_RENDER_H
+
+#include <stdint.h>
+
+#include "capture/frame.h"
+#include "sim/sim_scene.h"
+
+/* Every knob of the image model, in mm, degrees and dB. */
+typedef struct {
+    int beams, samples;            /* polar grid */
+    double axial_sigma_mm;         /* axial PSF (Gaussian envelope) */
+    double wavelength_mm;          /* centre wavelength of the pulse */
+    double lateral_sigma_beams;    /* lateral PSF in beam spacings */
+    double dynamic_range_db;
+    double tissue_level;           /* where unit-echogenicity tissue sits in 0..1 grey */
+    double noise;                  /* electronic noise amplitude, relative to unit tissue */
+    double needle_echo;            /* needle echogenicity at normal incidence */
+    double needle_floor;           /* fraction left at grazing incidence */
+    double needle_spec_deg;        /* width of the specular lobe */
+    double reverb_decay;           /* amplitude ratio between reverberation copies */
+} sim_params;
+
+void sim_params_default(sim_params *p);
+
+typedef struct sim_renderer sim_renderer;
+
+sim_renderer *sim_renderer_new(const sim_scene_layout *l, const sim_params *p, unsigned seed);
+void sim_renderer_free(sim_renderer *r);
+/* Renders the scene state into out (I420, the layout's size); frame_index seeds the
+ * electronic noise so every frame of a sequence is reproducible. */
+void sim_render(sim_renderer *r, const sim_state *st, uint64_t frame_index, ng_frame *out);
+
+#endif

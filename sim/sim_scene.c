@@ -1,0 +1,172 @@
+#include "sim/sim_scene.h"
+
+#include <math.h>
+#include <stddef.h>
+
+#define DEG (M_PI / 180.0)
+
+void sim_scene_default_layout(sim_scene_layout *l)
+{
+    l->width = 640;
+    l->height = 480;
+    l->mm_per_px = 0.15;
+    l->radius_mm = 50;
+    l->half_angle_deg = 22;
+    l->depth_mm = 60;
+    l->face_px = ng_v2(320, 62);
+    /* Bounding box of the sector: top corners rise above the face centre, bottom corners
+     * spread widest. */
+    double a = l->half_angle_deg * DEG, r0 = l->radius_mm, r1 = r0 + l->depth_mm;
+    ng_vec2 top = sim_mm_to_px(l, ng_v2(-r0 * sin(a), r0 * cos(a) - r0));
+    ng_vec2 bottom_left = sim_mm_to_px(l, ng_v2(-r1 * sin(a), r1 * cos(a) - r0));
+    ng_vec2 bottom = sim_mm_to_px(l, ng_v2(0, l->depth_mm));
+    int x0 = (int)floor(bottom_left.x) - 2, y0 = (int)floor(top.y) - 2;
+    l->roi = (ng_rect){ x0, y0, 2 * ((int)l->face_px.x - x0), (int)ceil(bottom.y) + 3 - y0 };
+    l->plan.entry = sim_mm_to_px(l, sim_entry_mm);
+    l->plan.l4_target = sim_mm_to_px(l, sim_l4_target_mm);
+    l->plan.l5_target = sim_mm_to_px(l, sim_l5_target_mm);
+    l->plan.tolerance_mm = 2.0;
+}
+
+ng_vec2 sim_mm_to_px(const sim_scene_layout *l, ng_vec2 mm)
+{
+    return ng_v2(l->face_px.x + mm.x / l->mm_per_px, l->face_px.y + mm.y / l->mm_per_px);
+}
+
+ng_vec2 sim_px_to_mm(const sim_scene_layout *l, ng_vec2 px)
+{
+    return ng_v2((px.x - l->face_px.x) * l->mm_per_px, (px.y - l->face_px.y) * l->mm_per_px);
+}
+
+bool sim_in_sector(const sim_scene_layout *l, ng_vec2 mm)
+{
+    double zr = mm.y + l->radius_mm;
+    double r = hypot(mm.x, zr), th = atan2(mm.x, zr);
+    return r >= l->radius_mm && r <= l->radius_mm + l->depth_mm &&
+           fabs(th) <= l->half_angle_deg * DEG;
+}
+
+/* The in-plane needle enters the skin just beyond the lateral end of the probe. Because the
+ * probe is rotated about its lateral end, the entry stays at the same place in both views. */
+const ng_vec2 sim_entry_mm = { -24.0, -4.0 };
+const ng_vec2 sim_l4_target_mm = { 11.0, 41.0 };
+const ng_vec2 sim_l5_target_mm = { 5.0, 43.0 };
+
+/* L4 view (transverse at the L5 transverse process): the transverse process runs laterally at
+ * ~41-46 mm and meets the superior articular process, which rises medially; the target is the
+ * corner between them. L5 view (after the rotation): the sacral ala laterally and the tall
+ * L5-S1 facet medially; the target is the notch between the S1 articular process and the ala. */
+static const ng_vec2 bone_l4[SIM_BONE_POINTS] = {
+    { -45, 47 }, { -30, 46 }, { -15, 44 }, { 0, 42.2 }, { 11, 41 }, { 13, 35.5 },
+    { 16, 30.5 }, { 19, 29.5 }, { 23, 32 }, { 28, 38 }, { 45, 37 },
+};
+static const ng_vec2 bone_l5[SIM_BONE_POINTS] = {
+    { -45, 48.5 }, { -30, 47.5 }, { -15, 45.8 }, { -2, 44 }, { 5, 43 }, { 7, 35 },
+    { 10, 26.5 }, { 13, 25 }, { 17, 28 }, { 22, 36 }, { 45, 39 },
+};
+
+void sim_scene_bone(double view, ng_vec2 pts[SIM_BONE_POINTS])
+{
+    double v = view < 0 ? 0 : view > 1 ? 1 : view;
+    for (int i = 0; i < SIM_BONE_POINTS; i++)
+        pts[i] = ng_v2_lerp(bone_l4[i], bone_l5[i], v);
+}
+
+const char *sim_step_name(sim_step s)
+{
+    static const char *const names[] = { "idle", "advance_l4", "at_l4", "withdraw", "rotate",
+                                          "advance_l5", "at_l5", "exit", "done" };
+    return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "?";
+}
+
+/* The script, in seconds. Compressed against the clinical 306 s so a demo shows every step. */
+static const struct {
+    sim_step step;
+    double seconds;
+} script[] = {
+    { SIM_IDLE, 1.0 },     { SIM_ADVANCE_L4, 3.5 }, { SIM_AT_L4, 1.5 },
+    { SIM_WITHDRAW, 2.0 }, { SIM_ROTATE, 2.0 },     { SIM_ADVANCE_L5, 3.0 },
+    { SIM_AT_L5, 1.5 },    { SIM_EXIT, 1.5 },       { SIM_DONE, 1.0 },
+};
+#define NSTEPS (sizeof script / sizeof script[0])
+
+/* Insertion depth (mm along the shaft) left in the subcutaneous layer after the withdrawal. */
+#define SUBCUT_MM 8.0
+
+double sim_script_period_s(void)
+{
+    double total = 0;
+    for (size_t i = 0; i < NSTEPS; i++)
+        total += script[i].seconds;
+    return total;
+}
+
+static double smooth(double u) { return u * u * (3 - 2 * u); }
+
+void sim_script_state(double t_s, sim_state *st)
+{
+    double t = fmod(t_s, sim_script_period_s());
+    if (t < 0)
+        t += sim_script_period_s();
+    size_t i = 0;
+    while (i + 1 < NSTEPS && t >= script[i].seconds) {
+        t -= script[i].seconds;
+        i++;
+    }
+    double u = script[i].seconds > 0 ? t / script[i].seconds : 1;
+    if (u > 1)
+        u = 1;
+
+    ng_vec2 d4 = ng_v2_sub(sim_l4_target_mm, sim_entry_mm);
+    ng_vec2 d5 = ng_v2_sub(sim_l5_target_mm, sim_entry_mm);
+    double len4 = ng_v2_len(d4), len5 = ng_v2_len(d5);
+    ng_vec2 u4 = ng_v2_unit(d4), u5 = ng_v2_unit(d5);
+    double depth = 0;   /* insertion along the current direction */
+    ng_vec2 dir = u4;
+
+    st->step = script[i].step;
+    st->view = 0;
+    st->needle_in = true;
+    st->in_plane = true;
+    switch (st->step) {
+    case SIM_IDLE: st->needle_in = false; break;
+    case SIM_ADVANCE_L4: depth = len4 * smooth(u); break;
+    case SIM_AT_L4: depth = len4; break;
+    case SIM_WITHDRAW: depth = len4 + (SUBCUT_MM - len4) * smooth(u); break;
+    case SIM_ROTATE:
+        depth = SUBCUT_MM;
+        st->view = smooth(u);
+        st->in_plane = false;
+        break;
+    case SIM_ADVANCE_L5: st->view = 1; dir = u5; depth = SUBCUT_MM + (len5 - SUBCUT_MM) * smooth(u); break;
+    case SIM_AT_L5: st->view = 1; dir = u5; depth = len5; break;
+    case SIM_EXIT:
+        st->view = 1;
+        dir = u5;
+        depth = len5 * (1 - smooth(u));
+        st->needle_in = depth > 0.5;
+        break;
+    case SIM_DONE: st->view = 1; st->needle_in = false; break;
+    }
+    st->tip_mm = ng_v2_add(sim_entry_mm, ng_v2_scale(dir, depth));
+}
+
+void sim_truth_of(const sim_scene_layout *l, const sim_state *st, sim_truth *t)
+{
+    t->visible = false;
+    t->tip = sim_mm_to_px(l, st->tip_mm);
+    t->shaft_start = sim_mm_to_px(l, sim_entry_mm);
+    t->angle_deg = ng_angle_deg(t->shaft_start, t->tip);
+    if (!st->needle_in || !st->in_plane || !sim_in_sector(l, st->tip_mm))
+        return;
+    /* Walk from the entry towards the tip to where the shaft enters the sector. */
+    double len = ng_v2_dist(sim_entry_mm, st->tip_mm);
+    ng_vec2 dir = ng_v2_unit(ng_v2_sub(st->tip_mm, sim_entry_mm));
+    double s = 0;
+    while (s < len && !sim_in_sector(l, ng_v2_add(sim_entry_mm, ng_v2_scale(dir, s))))
+        s += 0.05;
+    ng_vec2 start_mm = ng_v2_add(sim_entry_mm, ng_v2_scale(dir, s));
+    t->shaft_start = sim_mm_to_px(l, start_mm);
+    t->angle_deg = ng_angle_deg(t->shaft_start, t->tip);
+    t->visible = len - s >= 3.0;
+}

@@ -1,0 +1,69 @@
+/* The simulated lumbar scan: screen layout, anatomy of the L4 and L5 views, and the scripted
+ * one-puncture-two-point procedure with its ground truth.
+ *
+ * Scene coordinates are millimetres with the origin at the centre of the probe face, x lateral
+ * (negative = the patient's lateral side, on the left of the image) and z depth (down). */
+#ifndef NG_SIM_SCENE_H
+#define NG_SIM_SCENE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "guidance/plan.h"
+#include "util/geom.h"
+
+typedef struct {
+    int width, height;       /* captured frame: the scanner's screen */
+    double mm_per_px;
+    ng_vec2 face_px;         /* pixel of the probe face centre */
+    double radius_mm;        /* curvilinear probe radius */
+    double half_angle_deg;   /* sector half-angle */
+    double depth_mm;         /* imaging depth */
+    ng_rect roi;             /* where the sector is drawn on the screen */
+    ng_plan plan;            /* entry and targets of the scripted procedure, in pixels */
+} sim_scene_layout;
+
+void sim_scene_default_layout(sim_scene_layout *l);
+ng_vec2 sim_mm_to_px(const sim_scene_layout *l, ng_vec2 mm);
+ng_vec2 sim_px_to_mm(const sim_scene_layout *l, ng_vec2 px);
+/* True when the scene point (mm) lies inside the imaged sector. */
+bool sim_in_sector(const sim_scene_layout *l, ng_vec2 mm);
+
+/* Anatomy: entry point and targets in scene mm. */
+extern const ng_vec2 sim_entry_mm, sim_l4_target_mm, sim_l5_target_mm;
+
+#define SIM_BONE_POINTS 11
+/* The bone surface seen at view v (0 = L4 view, 1 = L5 view after the probe rotation,
+ * in between = during the rotation), as a polyline from lateral to medial. */
+void sim_scene_bone(double view, ng_vec2 pts[SIM_BONE_POINTS]);
+
+typedef enum {
+    SIM_IDLE, SIM_ADVANCE_L4, SIM_AT_L4, SIM_WITHDRAW, SIM_ROTATE,
+    SIM_ADVANCE_L5, SIM_AT_L5, SIM_EXIT, SIM_DONE
+} sim_step;
+
+const char *sim_step_name(sim_step s);
+
+typedef struct {
+    sim_step step;
+    double view;       /* 0 = L4 view, 1 = L5 view */
+    bool needle_in;    /* the needle is in the body */
+    bool in_plane;     /* ... and in the imaging plane */
+    ng_vec2 tip_mm;    /* needle tip; the shaft runs from sim_entry_mm */
+} sim_state;
+
+/* Length of one pass of the script; it repeats after that. */
+double sim_script_period_s(void);
+/* State of the procedure at t seconds from the start. */
+void sim_script_state(double t_s, sim_state *st);
+
+typedef struct {
+    bool visible;          /* needle in plane with at least 3 mm of shaft inside the sector */
+    ng_vec2 tip;           /* pixels */
+    ng_vec2 shaft_start;   /* where the shaft enters the imaged sector, pixels */
+    double angle_deg;      /* atan2 of tip - shaft_start, y down */
+} sim_truth;
+
+void sim_truth_of(const sim_scene_layout *l, const sim_state *st, sim_truth *t);
+
+#endif

@@ -1,0 +1,131 @@
+#include "sim/simulate.h"
+
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capture/y4m.h"
+#include "config/config.h"
+#include "sim/sim_render.h"
+
+void sim_truth_write(FILE *f, uint64_t n, const sim_state *st, const sim_truth *t)
+{
+    fprintf(f,
+            "{\"frame\":%llu,\"needle\":%s,\"tip\":[%.2f,%.2f],\"shaft_start\":[%.2f,%.2f],"
+            "\"angle_deg\":%.2f,\"step\":\"%s\",\"view\":%.3f}",
+            (unsigned long long)n, t->visible ? "true" : "false", t->tip.x, t->tip.y,
+            t->shaft_start.x, t->shaft_start.y, t->angle_deg, sim_step_name(st->step), st->view);
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: needleguide simulate --out F.y4m --truth F.jsonl [--seed S] [--frames N] "
+               "[--fps R]\n"
+               "Writes the simulated one-puncture-two-point scan, its ground truth per frame and, "
+               "beside the video, F.conf: the config that run and track need for it.\n");
+}
+
+static int parse_count(const char *opt, const char *v, long lo, long hi, long *out)
+{
+    char *end;
+    long n = strtol(v, &end, 10);
+    if (end == v || *end || n < lo || n > hi) {
+        fprintf(stderr, "needleguide: simulate: %s '%s': expected a whole number %ld..%ld\n", opt,
+                v, lo, hi);
+        return -1;
+    }
+    *out = n;
+    return 0;
+}
+
+int cmd_simulate(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "out", required_argument, 0, 'o' },   { "truth", required_argument, 0, 't' },
+        { "seed", required_argument, 0, 's' },  { "frames", required_argument, 0, 'n' },
+        { "fps", required_argument, 0, 'r' },   { "help", no_argument, 0, 'h' },
+        { 0, 0, 0, 0 },
+    };
+    const char *out = NULL, *truth = NULL;
+    long seed = 1, frames = 0, fps = 30;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'o': out = optarg; break;
+        case 't': truth = optarg; break;
+        case 's': if (parse_count("--seed", optarg, 0, UINT_MAX, &seed) < 0) return 2; break;
+        case 'n': if (parse_count("--frames", optarg, 1, 1000000, &frames) < 0) return 2; break;
+        case 'r': if (parse_count("--fps", optarg, 1, 240, &fps) < 0) return 2; break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    if (!out || !truth || optind != argc) {
+        usage(stderr);
+        return 2;
+    }
+    if (frames == 0)
+        frames = (long)(sim_script_period_s() * (double)fps + 0.5);
+
+    sim_scene_layout layout;
+    sim_scene_default_layout(&layout);
+    sim_params params;
+    sim_params_default(&params);
+    ng_errbuf err = { 0 };
+    y4m_writer w;
+    if (y4m_writer_open(&w, out, NG_PIX_I420, layout.width, layout.height, (int)fps, 1, &err) < 0) {
+        fprintf(stderr, "needleguide: simulate: %s", err.text);
+        return 2;
+    }
+    FILE *tf = fopen(truth, "w");
+    if (!tf) {
+        fprintf(stderr, "needleguide: simulate: %s: cannot create\n", truth);
+        y4m_writer_close(&w);
+        return 2;
+    }
+    sim_renderer *r = sim_renderer_new(&layout, &params, (unsigned)seed);
+    ng_frame *f = frame_alloc(NG_PIX_I420, layout.width, layout.height);
+    int rc = 0;
+    for (long n = 0; n < frames && rc == 0; n++) {
+        sim_state st;
+        sim_truth t;
+        sim_script_state((double)n / (double)fps, &st);
+        sim_truth_of(&layout, &st, &t);
+        sim_render(r, &st, (uint64_t)n, f);
+        if (y4m_write(&w, f) < 0)
+            rc = 1;
+        sim_truth_write(tf, (uint64_t)n, &st, &t);
+        fputc('\n', tf);
+    }
+    frame_free(f);
+    sim_renderer_free(r);
+    if (fclose(tf) != 0 || y4m_writer_close(&w) < 0 || rc) {
+        fprintf(stderr, "needleguide: simulate: write failed\n");
+        return 1;
+    }
+
+    /* The config beside the video: F.y4m -> F.conf. */
+    char conf[PATH_MAX], abs_out[PATH_MAX];
+    size_t len = strlen(out);
+    if (len > 4 && !strcmp(out + len - 4, ".y4m"))
+        len -= 4;
+    snprintf(conf, sizeof conf, "%.*s.conf", (int)len, out);
+    ng_config cfg;
+    config_defaults(&cfg);
+    cfg.fps = (double)fps;
+    int n = snprintf(cfg.source, sizeof cfg.source, "file:%s",
+                     realpath(out, abs_out) ? abs_out : out);
+    if (n < 0 || (size_t)n >= sizeof cfg.source) {
+        fprintf(stderr, "needleguide: simulate: %s: path too long for a config\n", out);
+        return 2;
+    }
+    if (config_write(&cfg, conf) < 0) {
+        fprintf(stderr, "needleguide: simulate: %s: cannot write\n", conf);
+        return 1;
+    }
+    printf("simulate: %ld frames -> %s\nsimulate: truth -> %s\nsimulate: config -> %s\n", frames,
+           out, truth, conf);
+    return 0;
+}
