@@ -43,6 +43,7 @@ struct ng_source {
     const ng_source_ops *ops;
     ng_source_opts opts;
     double fps;       /* the rate the source delivers at (from the file or opts) */
+    int width, height;    /* frame size, known once open */
     void *priv;
 };
 

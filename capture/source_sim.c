@@ -27,6 +27,8 @@ static int sim_open(ng_source *src, const ng_source_spec *spec, ng_errbuf *err)
         free(s);
         return -1;
     }
+    src->width = s->layout.width;
+    src->height = s->layout.height;
     src->priv = s;
     return 0;
 }

@@ -23,6 +23,8 @@ static int y4m_src_open(ng_source *src, const ng_source_spec *spec, ng_errbuf *e
         return -1;
     }
     src->fps = (double)s->reader.fps_num / s->reader.fps_den;
+    src->width = s->reader.width;
+    src->height = s->reader.height;
     src->priv = s;
     return 0;
 }

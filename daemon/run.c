@@ -1,2 +1,266 @@
+/* `needleguide run`: the live daemon. The main thread owns SDL and the signals (signalfd);
+ * the pipeline threads capture and process. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <SDL.h>
+
 #include "daemon/commands.h"
-int cmd_run(int argc, char **argv) { (void)argc; (void)argv; return 1; }
+#include "daemon/pipeline.h"
+#include "overlay/overlay.h"
+#include "util/clock.h"
+#include "util/log.h"
+
+typedef struct {
+    const char *config_path;
+    const char *telemetry_path;
+    const char *snapshot_path;
+    uint64_t max_frames;
+    bool fast;
+} run_opts;
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: needleguide run [--config F] [--source S] [--headless] [--frames N]\n"
+            "                       [--telemetry F.jsonl] [--snapshot F.png] [--fast]\n"
+            "  --source S    sim:SEED | file:PATH.y4m | v4l2:/dev/videoN (overrides [capture] source)\n"
+            "  --headless    no window (SDL dummy video driver)\n"
+            "  --frames N    stop after N processed frames\n"
+            "  --telemetry F one JSON line per processed frame\n"
+            "  --snapshot F  PNG of the last screen, written on exit\n"
+            "  --fast        do not pace sources at their frame rate\n");
+}
+
+/* Parses the command line over the config; returns 0, or 2 after printing the problem. */
+static int parse_args(int argc, char **argv, ng_config *cfg, run_opts *o)
+{
+    static const struct option opts[] = {
+        { "config", required_argument, 0, 'c' },    { "source", required_argument, 0, 's' },
+        { "headless", no_argument, 0, 'H' },        { "frames", required_argument, 0, 'n' },
+        { "telemetry", required_argument, 0, 't' }, { "snapshot", required_argument, 0, 'p' },
+        { "fast", no_argument, 0, 'f' },            { "help", no_argument, 0, 'h' },
+        { 0, 0, 0, 0 },
+    };
+    const char *source = NULL;
+    bool headless = false;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'c': o->config_path = optarg; break;
+        case 's': source = optarg; break;
+        case 'H': headless = true; break;
+        case 'n': {
+            char *end;
+            errno = 0;
+            unsigned long long n = strtoull(optarg, &end, 10);
+            if (end == optarg || *end || errno || n == 0 || optarg[0] == '-') {
+                fprintf(stderr, "needleguide: run: --frames '%s': expected a whole number > 0\n",
+                        optarg);
+                return 2;
+            }
+            o->max_frames = n;
+            break;
+        }
+        case 't': o->telemetry_path = optarg; break;
+        case 'p': o->snapshot_path = optarg; break;
+        case 'f': o->fast = true; break;
+        case 'h': usage(stdout); exit(0);
+        default: usage(stderr); return 2;
+        }
+    }
+    if (optind != argc) {
+        fprintf(stderr, "needleguide: run: unexpected argument '%s'\n", argv[optind]);
+        return 2;
+    }
+    ng_errbuf err = { 0 };
+    if (o->config_path && config_load(o->config_path, cfg, &err) < 0) {
+        fputs(err.text, stderr);
+        return 2;
+    }
+    /* Command-line options override the file. */
+    if (source && config_set(cfg, "command line: --source", 0, "capture", "source", source, &err) < 0) {
+        fputs(err.text, stderr);
+        return 2;
+    }
+    if (headless)
+        cfg->headless = NG_HEADLESS_YES;
+    return 0;
+}
+
+static Uint32 frame_event;
+
+static void wake_main(void *ctx)
+{
+    (void)ctx;
+    SDL_Event ev = { .type = frame_event };
+    SDL_PushEvent(&ev);
+}
+
+/* Blocks SIGINT/SIGTERM in every thread and returns a signalfd for them. */
+static int signals_setup(void)
+{
+    sigset_t mask;
+    sigemptyset(&mask);
+    sigaddset(&mask, SIGINT);
+    sigaddset(&mask, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &mask, NULL);
+    return signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+}
+
+static bool signal_pending(int fd)
+{
+    struct signalfd_siginfo si;
+    if (fd >= 0 && read(fd, &si, sizeof si) == (ssize_t)sizeof si) {
+        NG_INFO("run", "signal %u: shutting down", si.ssi_signo);
+        return true;
+    }
+    return false;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    ng_config cfg;
+    config_defaults(&cfg);
+    run_opts o = { 0 };
+    int rc = parse_args(argc, argv, &cfg, &o);
+    if (rc)
+        return rc;
+
+    ng_errbuf err = { 0 };
+    ng_source_spec spec;
+    char why[200];
+    if (source_spec_parse(cfg.source, &spec, why, sizeof why) < 0) {
+        fprintf(stderr, "needleguide: run: source '%s': %s\n", cfg.source, why);
+        return 2;
+    }
+    int sfd = signals_setup();   /* before any thread starts, so all inherit the mask */
+    ng_source_opts so = { .fps = cfg.fps, .fast = o.fast };
+    ng_source *src = source_open(&spec, &so, &err);
+    if (!src) {
+        fprintf(stderr, "needleguide: run: %s", err.text);
+        close(sfd);
+        return 2;
+    }
+    FILE *tel = NULL;
+    if (o.telemetry_path && !(tel = fopen(o.telemetry_path, "w"))) {
+        fprintf(stderr, "needleguide: run: %s: cannot create: %s\n", o.telemetry_path,
+                strerror(errno));
+        source_close(src);
+        close(sfd);
+        return 2;
+    }
+    bool headless = cfg.headless == NG_HEADLESS_YES ||
+                    (cfg.headless == NG_HEADLESS_AUTO && !getenv("DISPLAY") && !getenv("WAYLAND_DISPLAY"));
+    overlay_opts oo = { .headless = headless, .fullscreen = cfg.fullscreen };
+    overlay *ov = overlay_new(&oo, src->width, src->height, &err);
+    if (!ov) {
+        fprintf(stderr, "needleguide: run: %s", err.text);
+        if (tel) fclose(tel);
+        source_close(src);
+        close(sfd);
+        return 1;
+    }
+    frame_event = SDL_RegisterEvents(1);
+    NG_INFO("run", "source %s, %dx%d at %.3g fps, %s", cfg.source, src->width, src->height,
+            src->fps, headless ? "headless" : "window");
+
+    pipeline p;
+    if (pipeline_start(&p, &cfg, src, tel, o.max_frames, wake_main, NULL, &err) < 0) {
+        fprintf(stderr, "needleguide: run: %s", err.text);
+        overlay_free(ov);
+        if (tel) fclose(tel);
+        source_close(src);
+        close(sfd);
+        return 1;
+    }
+
+    processed_frame *cur = NULL;
+    int64_t last_ns = ng_now_ns();
+    double fps = 0;
+    bool quit = false, finished = false;
+    while (!quit) {
+        SDL_Event ev;
+        if (SDL_WaitEventTimeout(&ev, 40)) {
+            do {
+                if (ev.type == SDL_QUIT)
+                    quit = true;
+                else if (ev.type == SDL_KEYDOWN &&
+                         (ev.key.keysym.sym == SDLK_q || ev.key.keysym.sym == SDLK_ESCAPE))
+                    quit = true;
+            } while (SDL_PollEvent(&ev));
+        }
+        if (signal_pending(sfd))
+            quit = true;
+        /* Whatever the processing thread closed the mailbox after is still in the slot. */
+        finished = pipeline_finished(&p);
+        processed_frame *pf = mailbox_try_take(&p.display);
+        int64_t now = ng_now_ns();
+        if (pf) {
+            if (cur) {
+                double inst = 1e9 / (double)(pf->t_capture_ns - cur->t_capture_ns + 1);
+                fps = fps == 0 ? inst : 0.9 * fps + 0.1 * inst;
+            }
+            processed_frame_free(cur);
+            cur = pf;
+            last_ns = now;
+        }
+        source_status st = atomic_load(&p.status);
+        bool limit_reached = o.max_frames && atomic_load(&p.processed) >= o.max_frames;
+        if (finished && (limit_reached || headless))
+            quit = true;
+
+        overlay_view v = {
+            .roi = cfg.roi, .mm_per_px = cfg.mm_per_px, .plan = cfg.plan,
+            .fps = fps, .skipped = pipeline_skipped(&p),
+            .stale_ms = ng_ns_to_ms(now - last_ns),
+            .source_problem = st == SOURCE_ENDED ? "SOURCE ENDED" : st == SOURCE_FAILED ? "SOURCE ERROR" : NULL,
+        };
+        if (cur) {
+            v.argb = cur->argb;
+            v.width = cur->width;
+            v.height = cur->height;
+            v.stride = cur->stride;
+            v.track = cur->track;
+            v.guidance = cur->guidance;
+            v.latency_ms = ng_ns_to_ms(cur->t_done_ns - cur->t_capture_ns);
+            if (limit_reached)   /* a clean stop at the frame limit: the last frame is current */
+                v.source_problem = NULL, v.stale_ms = 0;
+        }
+        overlay_draw(ov, &v);
+        if (quit && o.snapshot_path) {
+            if (overlay_snapshot(ov, o.snapshot_path, &err) == 0)
+                NG_INFO("run", "snapshot: %s", o.snapshot_path);
+            else
+                fprintf(stderr, "needleguide: run: %s", err.text);
+        }
+        overlay_present(ov);
+    }
+
+    pipeline_stop(&p);
+    uint64_t processed = atomic_load(&p.processed);
+    uint64_t skipped = pipeline_skipped(&p);
+    source_status st = atomic_load(&p.status);
+    processed_frame_free(cur);
+    overlay_free(ov);
+    source_close(src);
+    close(sfd);
+    if (tel) {
+        fclose(tel);
+        NG_INFO("run", "telemetry: %s (%llu frames)", o.telemetry_path, (unsigned long long)processed);
+    }
+    NG_INFO("run", "%llu frames processed, %llu skipped", (unsigned long long)processed,
+            (unsigned long long)skipped);
+    if (st == SOURCE_FAILED) {
+        fprintf(stderr, "needleguide: run: %s", p.source_err.text);
+        return 2;
+    }
+    return 0;
+}

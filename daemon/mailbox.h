@@ -1,0 +1,40 @@
+/* One-slot, newest-frame-wins mailbox between two threads.
+ * put() never blocks: an item still waiting is dropped (counted as skipped) and replaced.
+ * The wake callback runs only when the slot goes from empty to full, so a consumer that
+ * has not yet taken the pending item is not woken a second time. */
+#ifndef NG_MAILBOX_H
+#define NG_MAILBOX_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef void (*mailbox_drop_fn)(void *item);
+typedef void (*mailbox_wake_fn)(void *ctx);
+
+typedef struct {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    void *item;
+    bool closed;
+    uint64_t skipped;
+    mailbox_drop_fn drop;
+    mailbox_wake_fn wake;
+    void *wake_ctx;
+} ng_mailbox;
+
+void mailbox_init(ng_mailbox *mb, mailbox_drop_fn drop, mailbox_wake_fn wake, void *wake_ctx);
+/* Drops any item left and frees the primitives. */
+void mailbox_destroy(ng_mailbox *mb);
+/* Hands item over; returns false (and drops the item) once the mailbox is closed. */
+bool mailbox_put(ng_mailbox *mb, void *item);
+/* Waits for an item; NULL once the mailbox is closed and empty. */
+void *mailbox_take(ng_mailbox *mb);
+/* The item if one is waiting, else NULL. */
+void *mailbox_try_take(ng_mailbox *mb);
+/* No more puts; wakes every waiter. An item already waiting can still be taken. */
+void mailbox_close(ng_mailbox *mb);
+bool mailbox_closed(ng_mailbox *mb);
+uint64_t mailbox_skipped(ng_mailbox *mb);
+
+#endif

@@ -1,0 +1,154 @@
+#include "daemon/pipeline.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "capture/convert.h"
+#include "daemon/telemetry.h"
+#include "util/clock.h"
+#include "util/log.h"
+
+void processed_frame_free(void *p)
+{
+    processed_frame *pf = p;
+    if (!pf)
+        return;
+    free(pf->argb);
+    free(pf);
+}
+
+static void frame_drop(void *f) { frame_free(f); }
+
+static void *capture_main(void *arg)
+{
+    pipeline *p = arg;
+    while (!atomic_load(&p->stop)) {
+        ng_frame *f = NULL;
+        ng_source_status st = source_next(p->src, &f, &p->source_err);
+        if (st == NG_SRC_FRAME) {
+            if (!mailbox_put(&p->captured, f))
+                break;   /* processing has finished */
+            continue;
+        }
+        atomic_store(&p->status, st == NG_SRC_EOF ? SOURCE_ENDED : SOURCE_FAILED);
+        break;
+    }
+    mailbox_close(&p->captured);
+    return NULL;
+}
+
+static processed_frame *process_one(pipeline *p, const ng_frame *f)
+{
+    processed_frame *out = calloc(1, sizeof *out);
+    if (!out)
+        return NULL;
+    out->width = f->width;
+    out->height = f->height;
+    out->stride = f->width * 4;
+    out->argb = malloc((size_t)out->stride * (size_t)f->height);
+    if (!out->argb) {
+        free(out);
+        return NULL;
+    }
+    convert_to_argb(f, out->argb, out->stride);
+    int luma_stride;
+    const uint8_t *luma = convert_luma(f, &luma_stride);
+    tracker_process(p->trk, luma, luma_stride, f->width, f->height, &out->track);
+    guidance_update(&p->cfg->plan, p->cfg->mm_per_px, &out->track, &out->guidance);
+    out->seq = f->seq;
+    out->t_capture_ns = f->t_capture_ns;
+    out->t_done_ns = ng_now_ns();
+    return out;
+}
+
+static void *process_main(void *arg)
+{
+    pipeline *p = arg;
+    ng_frame *f;
+    while ((f = mailbox_take(&p->captured))) {
+        processed_frame *out = process_one(p, f);
+        frame_free(f);
+        if (!out) {
+            NG_ERROR("pipeline", "out of memory");
+            break;
+        }
+        uint64_t n = atomic_fetch_add(&p->processed, 1);
+        out->frame = n;
+        if (p->telemetry) {
+            telemetry_frame t = {
+                .frame = n,
+                .t_ms = ng_ns_to_ms(out->t_capture_ns - p->t0_ns),
+                .seq = out->seq,
+                .track = out->track,
+                .latency_ms = ng_ns_to_ms(out->t_done_ns - out->t_capture_ns),
+            };
+            telemetry_write_frame(p->telemetry, &t);
+        }
+        mailbox_put(&p->display, out);
+        if (p->max_frames && n + 1 >= p->max_frames)
+            break;
+        if (atomic_load(&p->stop))
+            break;
+    }
+    atomic_store(&p->stop, true);
+    mailbox_close(&p->captured);   /* capture stops handing over */
+    mailbox_close(&p->display);    /* and the main thread learns we are done */
+    return NULL;
+}
+
+int pipeline_start(pipeline *p, const ng_config *cfg, ng_source *src, FILE *telemetry,
+                   uint64_t max_frames, mailbox_wake_fn wake, void *wake_ctx, ng_errbuf *err)
+{
+    memset(p, 0, sizeof *p);
+    p->cfg = cfg;
+    p->src = src;
+    p->telemetry = telemetry;
+    p->max_frames = max_frames;
+    atomic_init(&p->stop, false);
+    atomic_init(&p->status, SOURCE_STREAMING);
+    atomic_init(&p->processed, 0);
+    tracker_opts to;
+    tracker_opts_default(&to, cfg->roi, cfg->mm_per_px, &cfg->plan);
+    p->trk = tracker_new(&to);
+    if (!p->trk) {
+        ng_err_add(err, "tracker: cannot start");
+        return -1;
+    }
+    mailbox_init(&p->captured, frame_drop, NULL, NULL);
+    mailbox_init(&p->display, processed_frame_free, wake, wake_ctx);
+    p->t0_ns = ng_now_ns();
+    if (pthread_create(&p->process_thread, NULL, process_main, p) != 0) {
+        ng_err_add(err, "pipeline: cannot start the processing thread");
+        goto fail;
+    }
+    if (pthread_create(&p->capture_thread, NULL, capture_main, p) != 0) {
+        ng_err_add(err, "pipeline: cannot start the capture thread");
+        mailbox_close(&p->captured);
+        pthread_join(p->process_thread, NULL);
+        goto fail;
+    }
+    return 0;
+fail:
+    mailbox_destroy(&p->captured);
+    mailbox_destroy(&p->display);
+    tracker_free(p->trk);
+    return -1;
+}
+
+bool pipeline_finished(pipeline *p) { return mailbox_closed(&p->display); }
+
+uint64_t pipeline_skipped(pipeline *p)
+{
+    return mailbox_skipped(&p->captured) + mailbox_skipped(&p->display);
+}
+
+void pipeline_stop(pipeline *p)
+{
+    atomic_store(&p->stop, true);
+    mailbox_close(&p->captured);
+    pthread_join(p->capture_thread, NULL);
+    pthread_join(p->process_thread, NULL);
+    mailbox_destroy(&p->captured);
+    mailbox_destroy(&p->display);
+    tracker_free(p->trk);
+}

@@ -1,0 +1,57 @@
+/* The live pipeline: capture thread -> mailbox -> processing thread -> mailbox -> main thread.
+ * No stage blocks capture: each hand-over is a one-slot newest-wins mailbox. */
+#ifndef NG_PIPELINE_H
+#define NG_PIPELINE_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "capture/source.h"
+#include "config/config.h"
+#include "daemon/mailbox.h"
+#include "guidance/guidance.h"
+#include "tracking/tracker.h"
+
+/* One processed frame, ready to show. */
+typedef struct {
+    uint8_t *argb;
+    int width, height, stride;
+    uint64_t frame, seq;
+    int64_t t_capture_ns, t_done_ns;
+    ng_track track;
+    ng_guidance guidance;
+} processed_frame;
+
+void processed_frame_free(void *p);
+
+typedef enum { SOURCE_STREAMING, SOURCE_ENDED, SOURCE_FAILED } source_status;
+
+typedef struct {
+    const ng_config *cfg;
+    ng_source *src;
+    tracker *trk;
+    FILE *telemetry;            /* may be NULL */
+    uint64_t max_frames;        /* 0: until stopped */
+    ng_mailbox captured, display;
+    pthread_t capture_thread, process_thread;
+    atomic_bool stop;
+    _Atomic source_status status;
+    ng_errbuf source_err;       /* written by the capture thread before status changes */
+    atomic_uint_fast64_t processed;
+    int64_t t0_ns;
+} pipeline;
+
+/* Starts both threads; wake(ctx) runs whenever a processed frame lands in an empty display slot
+ * and when the pipeline finishes. */
+int pipeline_start(pipeline *p, const ng_config *cfg, ng_source *src, FILE *telemetry,
+                   uint64_t max_frames, mailbox_wake_fn wake, void *wake_ctx, ng_errbuf *err);
+/* True once the processing thread has finished (frame limit, end of source, error). */
+bool pipeline_finished(pipeline *p);
+/* Stops and joins both threads, frees what is left in the mailboxes. */
+void pipeline_stop(pipeline *p);
+uint64_t pipeline_skipped(pipeline *p);
+
+#endif

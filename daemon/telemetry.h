@@ -1,0 +1,21 @@
+/* Telemetry: JSON Lines, one object per processed frame. */
+#ifndef NG_TELEMETRY_H
+#define NG_TELEMETRY_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "tracking/tracker.h"
+
+typedef struct {
+    uint64_t frame;       /* processed-frame counter */
+    double t_ms;          /* capture time since the pipeline started */
+    uint64_t seq;         /* source sequence number */
+    ng_track track;
+    double latency_ms;    /* capture to end of processing */
+} telemetry_frame;
+
+/* Writes one line (with newline) for a frame. */
+void telemetry_write_frame(FILE *f, const telemetry_frame *t);
+
+#endif

@@ -1,0 +1,114 @@
+/* The baseline tracker on the simulator's scripted procedure, scored against ground truth. */
+#include <math.h>
+
+#include "test_util.h"
+
+#include "sim/sim_render.h"
+#include "sim/sim_scene.h"
+#include "tracking/tracker.h"
+
+typedef struct {
+    int needle_frames, found, near, empty_frames, false_pos;
+    double tip_err_sum, angle_err_sum;
+} score;
+
+static void run_sequence(unsigned seed, int frames, int step, score *sc)
+{
+    sim_scene_layout l;
+    sim_scene_default_layout(&l);
+    sim_params p;
+    sim_params_default(&p);
+    sim_renderer *r = sim_renderer_new(&l, &p, seed);
+    tracker_opts o;
+    tracker_opts_default(&o, l.roi, l.mm_per_px, &l.plan);
+    tracker *t = tracker_new(&o);
+    ng_frame *f = frame_alloc(NG_PIX_I420, l.width, l.height);
+    assert_non_null(r);
+    assert_non_null(t);
+    memset(sc, 0, sizeof *sc);
+    for (int n = 0; n < frames; n += step) {
+        sim_state st;
+        sim_truth truth;
+        sim_script_state(n / 30.0, &st);
+        sim_truth_of(&l, &st, &truth);
+        sim_render(r, &st, (uint64_t)n, f);
+        ng_track tr;
+        tracker_process(t, f->plane[0], f->stride[0], f->width, f->height, &tr);
+        bool confident = tr.found && tr.confidence >= TRACK_CONFIDENT;
+        if (truth.visible) {
+            sc->needle_frames++;
+            if (tr.found) {
+                sc->found++;
+                double err = ng_v2_dist(tr.tip, truth.tip) * l.mm_per_px;
+                sc->tip_err_sum += err;
+                sc->angle_err_sum += ng_line_angle_diff_deg(tr.angle_deg, truth.angle_deg);
+                if (err <= 3.0)
+                    sc->near++;
+            }
+        } else if (!st.needle_in) {
+            sc->empty_frames++;
+            if (confident)
+                sc->false_pos++;
+        }
+    }
+    frame_free(f);
+    tracker_free(t);
+    sim_renderer_free(r);
+}
+
+static void test_follows_scripted_needle(void **state)
+{
+    (void)state;
+    score sc;
+    run_sequence(1, 510, 3, &sc);
+    printf("tracker: needle frames %d, found %d, within 3 mm %d, mean tip error %.2f mm, "
+           "mean angle error %.2f deg; frames without needle %d, confident false positives %d\n",
+           sc.needle_frames, sc.found, sc.near, sc.found ? sc.tip_err_sum / sc.found : 0,
+           sc.found ? sc.angle_err_sum / sc.found : 0, sc.empty_frames, sc.false_pos);
+    assert_true(sc.needle_frames > 80);
+    /* Baseline bars (the tracking issue raises them): found in 9 of 10 needle frames, the tip
+     * within 3 mm in more than 6 of 10, angle within 3 degrees on average. */
+    assert_true(sc.found >= 0.9 * sc.needle_frames);
+    assert_true(sc.near >= 0.6 * sc.needle_frames);
+    assert_true(sc.tip_err_sum / sc.found < 4.0);
+    assert_true(sc.angle_err_sum / sc.found < 3.0);
+    assert_true(sc.false_pos <= 0.1 * sc.empty_frames);
+}
+
+static void test_other_seed(void **state)
+{
+    (void)state;
+    score sc;
+    run_sequence(42, 510, 5, &sc);
+    printf("tracker (seed 42): needle frames %d, found %d, within 3 mm %d\n", sc.needle_frames,
+           sc.found, sc.near);
+    assert_true(sc.found >= 0.9 * sc.needle_frames);
+    assert_true(sc.near >= 0.6 * sc.needle_frames);
+}
+
+static void test_blank_image_finds_nothing(void **state)
+{
+    (void)state;
+    sim_scene_layout l;
+    sim_scene_default_layout(&l);
+    tracker_opts o;
+    tracker_opts_default(&o, l.roi, l.mm_per_px, &l.plan);
+    tracker *t = tracker_new(&o);
+    uint8_t *img = malloc((size_t)l.width * l.height);
+    memset(img, 90, (size_t)l.width * l.height);
+    ng_track tr;
+    tracker_process(t, img, l.width, l.width, l.height, &tr);
+    assert_false(tr.found);
+    free(img);
+    tracker_free(t);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_follows_scripted_needle),
+        cmocka_unit_test(test_other_seed),
+        cmocka_unit_test(test_blank_image_finds_nothing),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,336 @@
+#include "tracking/tracker.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEG (M_PI / 180.0)
+#define SCALE 2                 /* work on a 2x2-averaged image */
+#define ANGLE_STEP_DEG 0.5
+#define MIN_LENGTH_MM 3.0
+#define GAP_MM 4.0              /* a dark gap this long still belongs to one shaft */
+
+void tracker_opts_default(tracker_opts *o, ng_rect roi, double mm_per_px, const ng_plan *plan)
+{
+    o->roi = roi;
+    o->mm_per_px = mm_per_px;
+    o->plan = *plan;
+    o->angle_window_deg = 12;
+    o->corridor_mm = 8;
+}
+
+typedef struct {
+    double theta;   /* line direction, radians, y down */
+    double base;    /* direction of the planned path it belongs to */
+} angle_cand;
+
+struct tracker {
+    tracker_opts o;
+    int w, h;                 /* working image */
+    double px_mm;             /* mm per working pixel */
+    float *img, *resp;
+    double *integral;
+    uint8_t *inside;          /* pixels showing the image (not the black screen around it) */
+    uint8_t *corridor;        /* pixels near one of the planned paths */
+    int nang, nrho, rho_max;
+    angle_cand *ang;
+    float *acc;
+    int *cand;                /* candidate pixel indices */
+    ng_vec2 entry;            /* entry point in working pixels */
+};
+
+tracker *tracker_new(const tracker_opts *o)
+{
+    tracker *t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    t->o = *o;
+    t->w = o->roi.w / SCALE;
+    t->h = o->roi.h / SCALE;
+    t->px_mm = o->mm_per_px * SCALE;
+    size_t n = (size_t)t->w * (size_t)t->h;
+    t->img = malloc(n * sizeof(float));
+    t->resp = malloc(n * sizeof(float));
+    t->integral = malloc((size_t)(t->w + 1) * (size_t)(t->h + 1) * sizeof(double));
+    t->inside = malloc(n);
+    t->cand = malloc(n * sizeof(int));
+    t->corridor = malloc(n);
+    t->entry = ng_v2((o->plan.entry.x - o->roi.x) / SCALE, (o->plan.entry.y - o->roi.y) / SCALE);
+
+    const ng_vec2 targets[2] = { o->plan.l4_target, o->plan.l5_target };
+    int per = (int)(2 * o->angle_window_deg / ANGLE_STEP_DEG) + 1;
+    t->ang = malloc(sizeof *t->ang * (size_t)(2 * per));
+    for (int k = 0; k < 2; k++) {
+        double base = atan2(targets[k].y - o->plan.entry.y, targets[k].x - o->plan.entry.x);
+        for (int i = 0; i < per; i++)
+            t->ang[t->nang++] = (angle_cand){
+                base + (-o->angle_window_deg + i * ANGLE_STEP_DEG) * DEG, base };
+    }
+    t->rho_max = (int)ceil(o->corridor_mm / t->px_mm);
+    /* The corridor: within corridor_mm of a planned path, from the entry to 10 mm past the
+     * target (a needle may overshoot). */
+    for (int y = 0; t->corridor && y < t->h; y++)
+        for (int x = 0; x < t->w; x++) {
+            ng_vec2 p = ng_v2(x, y);
+            bool near = false;
+            for (int k = 0; k < 2; k++) {
+                ng_vec2 tg = ng_v2((targets[k].x - o->roi.x) / SCALE, (targets[k].y - o->roi.y) / SCALE);
+                double along = ng_project_t(p, t->entry, tg) * ng_v2_dist(t->entry, tg) * t->px_mm;
+                double off = fabs(ng_dist_point_line_signed(p, t->entry, tg)) * t->px_mm;
+                double len = ng_v2_dist(t->entry, tg) * t->px_mm;
+                near |= off <= o->corridor_mm && along >= 0 && along <= len + 10;
+            }
+            t->corridor[y * t->w + x] = near;
+        }
+    t->nrho = 2 * t->rho_max + 1;
+    t->acc = malloc(sizeof(float) * (size_t)t->nang * (size_t)t->nrho);
+    if (!t->img || !t->resp || !t->integral || !t->inside || !t->cand || !t->ang || !t->acc ||
+        !t->corridor) {
+        tracker_free(t);
+        return NULL;
+    }
+    return t;
+}
+
+void tracker_free(tracker *t)
+{
+    if (!t)
+        return;
+    free(t->img); free(t->resp); free(t->integral); free(t->inside);
+    free(t->cand); free(t->ang); free(t->acc); free(t->corridor);
+    free(t);
+}
+
+/* 2x2 average of the ROI into the working image; pixels outside the frame read as black. */
+static void downsample(tracker *t, const uint8_t *luma, int stride, int fw, int fh)
+{
+    for (int y = 0; y < t->h; y++)
+        for (int x = 0; x < t->w; x++) {
+            int sum = 0;
+            for (int dy = 0; dy < SCALE; dy++)
+                for (int dx = 0; dx < SCALE; dx++) {
+                    int fx = t->o.roi.x + x * SCALE + dx, fy = t->o.roi.y + y * SCALE + dy;
+                    if (fx >= 0 && fy >= 0 && fx < fw && fy < fh)
+                        sum += luma[(size_t)fy * (size_t)stride + (size_t)fx];
+                }
+            float v = (float)sum / (SCALE * SCALE);
+            t->img[y * t->w + x] = v;
+            t->inside[y * t->w + x] = v > 20;
+        }
+}
+
+/* Response: brightness above the local mean over ~1.5 mm, so echoes stand out of the
+ * slowly varying tissue level; dark pixels give nothing. */
+static void line_response(tracker *t)
+{
+    int w = t->w, h = t->h, W = w + 1;
+    double *I = t->integral;
+    memset(I, 0, sizeof(double) * (size_t)W);
+    for (int y = 0; y < h; y++) {
+        double row = 0;
+        I[(y + 1) * W] = 0;
+        for (int x = 0; x < w; x++) {
+            row += t->img[y * w + x];
+            I[(y + 1) * W + x + 1] = I[y * W + x + 1] + row;
+        }
+    }
+    int r = (int)lround(1.5 / t->px_mm);
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            int x0 = x - r < 0 ? 0 : x - r, x1 = x + r >= w ? w - 1 : x + r;
+            int y0 = y - r < 0 ? 0 : y - r, y1 = y + r >= h ? h - 1 : y + r;
+            double s = I[(y1 + 1) * W + x1 + 1] - I[y0 * W + x1 + 1] - I[(y1 + 1) * W + x0] +
+                       I[y0 * W + x0];
+            double mean = s / ((x1 - x0 + 1) * (y1 - y0 + 1));
+            double v = t->img[y * w + x] - mean;
+            t->resp[y * w + x] = t->inside[y * w + x] && v > 0 ? (float)v : 0;
+        }
+}
+
+static float sample_resp(const tracker *t, ng_vec2 p)
+{
+    int x = (int)lround(p.x), y = (int)lround(p.y);
+    if (x < 0 || y < 0 || x >= t->w || y >= t->h || !t->corridor[y * t->w + x])
+        return 0;
+    return t->resp[y * t->w + x];
+}
+
+/* Mean response across the line (±1 working pixel) at p. */
+static float across(const tracker *t, ng_vec2 p, ng_vec2 normal)
+{
+    float s = 0;
+    for (int k = -1; k <= 1; k++)
+        s += sample_resp(t, ng_v2_add(p, ng_v2_scale(normal, k)));
+    return s / 3;
+}
+
+void tracker_process(tracker *t, const uint8_t *luma, int stride, int width, int height,
+                     ng_track *out)
+{
+    memset(out, 0, sizeof *out);
+    downsample(t, luma, stride, width, height);
+    line_response(t);
+
+    /* Statistics of the response inside the image. */
+    double sum = 0, sum2 = 0;
+    long n = 0;
+    for (int i = 0; i < t->w * t->h; i++)
+        if (t->inside[i]) {
+            sum += t->resp[i];
+            sum2 += (double)t->resp[i] * t->resp[i];
+            n++;
+        }
+    if (n < 100)
+        return;
+    double mean = sum / n, sd = sqrt(fmax(sum2 / n - mean * mean, 1e-9));
+    float thr = (float)(mean + 1.5 * sd);
+
+    /* Constrained Hough: lines near each planned path, voted by the strong pixels. */
+    float cap = (float)(2 * sd);
+    int ncand = 0;
+    for (int i = 0; i < t->w * t->h; i++)
+        if (t->resp[i] > thr && t->corridor[i])
+            t->cand[ncand++] = i;
+    memset(t->acc, 0, sizeof(float) * (size_t)t->nang * (size_t)t->nrho);
+    for (int a = 0; a < t->nang; a++) {
+        double nx = -sin(t->ang[a].theta), ny = cos(t->ang[a].theta);
+        float *row = t->acc + (size_t)a * t->nrho;
+        for (int c = 0; c < ncand; c++) {
+            int i = t->cand[c];
+            double rho = nx * (i % t->w - t->entry.x) + ny * (i / t->w - t->entry.y);
+            int k = (int)lround(rho) + t->rho_max;
+            /* Capped votes: a short bright bone edge must not outvote a long faint shaft. */
+            if (k >= 0 && k < t->nrho)
+                row[k] += fminf(t->resp[i] - thr, cap);
+        }
+    }
+    int best = 0;
+    for (int i = 1; i < t->nang * t->nrho; i++)
+        if (t->acc[i] > t->acc[best])
+            best = i;
+    if (t->acc[best] <= 0)
+        return;
+
+    /* Refine: weighted least-squares line through the candidates near the best cell. */
+    double theta = t->ang[best / t->nrho].theta, rho = best % t->nrho - t->rho_max;
+    ng_vec2 dir = ng_v2(cos(theta), sin(theta)), nrm = ng_v2(-sin(theta), cos(theta));
+    double sw = 0, sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
+    for (int c = 0; c < ncand; c++) {
+        int i = t->cand[c];
+        ng_vec2 p = ng_v2(i % t->w, i / t->w);
+        if (fabs(ng_v2_dot(nrm, ng_v2_sub(p, t->entry)) - rho) > 1.5)
+            continue;
+        double wgt = t->resp[i] - thr;
+        sw += wgt; sx += wgt * p.x; sy += wgt * p.y;
+        sxx += wgt * p.x * p.x; syy += wgt * p.y * p.y; sxy += wgt * p.x * p.y;
+    }
+    ng_vec2 centre = ng_v2_add(t->entry, ng_v2_scale(nrm, rho));
+    if (sw > 0) {
+        centre = ng_v2(sx / sw, sy / sw);
+        double cxx = sxx / sw - centre.x * centre.x, cyy = syy / sw - centre.y * centre.y;
+        double cxy = sxy / sw - centre.x * centre.y;
+        double th = 0.5 * atan2(2 * cxy, cxx - cyy);   /* principal axis */
+        ng_vec2 d = ng_v2(cos(th), sin(th));
+        if (ng_v2_dot(d, dir) < 0)
+            d = ng_v2_scale(d, -1);
+        if (acos(fmin(1.0, ng_v2_dot(d, dir))) < 3 * DEG) {
+            dir = d;
+            nrm = ng_v2(-d.y, d.x);
+        }
+    }
+
+    /* Sub-degree refinement: small turns and shifts about the centroid, keeping the line
+     * that collects the most echo. */
+    {
+        double best_score = -1, base_th = atan2(dir.y, dir.x);
+        ng_vec2 best_c = centre, best_d = dir;
+        for (double dth = -2.0; dth <= 2.0001; dth += 0.25)
+            for (double dr = -2.0; dr <= 2.0001; dr += 0.5) {
+                double th = base_th + dth * DEG;
+                ng_vec2 d = ng_v2(cos(th), sin(th)), nn = ng_v2(-d.y, d.x);
+                ng_vec2 c0 = ng_v2_add(centre, ng_v2_scale(nn, dr));
+                double score = 0;
+                for (int s = -(t->w + t->h); s <= t->w + t->h; s++)
+                    score += sample_resp(t, ng_v2_add(c0, ng_v2_scale(d, s)));
+                if (score > best_score) {
+                    best_score = score;
+                    best_c = c0;
+                    best_d = d;
+                }
+            }
+        centre = best_c;
+        dir = best_d;
+        nrm = ng_v2(-dir.y, dir.x);
+    }
+
+    /* Walk the line in the insertion direction, smoothing the echo along it over ~1.5 mm,
+     * and keep the longest run of echo, bridging short gaps (the shaft fades where the beam
+     * meets it obliquely). Its ends are where the shaft enters the image and the tip. */
+    double t0 = ng_v2_dot(ng_v2_sub(t->entry, centre), dir);
+    int steps = (int)(hypot(t->w, t->h) + fabs(t0));
+    float *prof = malloc(sizeof(float) * (size_t)(steps + 1));
+    if (!prof)
+        return;
+    /* Echo on the line minus the echo on parallel lines ~1.5 mm either side. */
+    int side = (int)lround(1.5 / t->px_mm);
+    for (int s = 0; s <= steps; s++) {
+        ng_vec2 p = ng_v2_add(centre, ng_v2_scale(dir, t0 + s));
+        float bg = 0.5f * (across(t, ng_v2_add(p, ng_v2_scale(nrm, side)), nrm) +
+                           across(t, ng_v2_sub(p, ng_v2_scale(nrm, side)), nrm));
+        prof[s] = across(t, p, nrm) - bg;
+    }
+    int half = (int)lround(1.0 / t->px_mm);
+    float on = (float)(0.3 * sd);
+    int gap_max = (int)lround(GAP_MM / t->px_mm);
+    double run_sum = 0, best_sum = 0;
+    int run_start = -1, last_on = -1, best_start = -1, best_end = -1, run_on = 0, best_on = 0;
+    for (int s = 0; s <= steps; s++) {
+        float v = 0;
+        int cnt = 0;
+        for (int k = s - half; k <= s + half; k++)
+            if (k >= 0 && k <= steps) {
+                v += prof[k];
+                cnt++;
+            }
+        v /= (float)cnt;
+        if (v <= on || prof[s] <= 0)
+            continue;
+        if (run_start < 0 || s - last_on > gap_max) {
+            run_start = s;
+            run_sum = 0;
+            run_on = 0;
+        }
+        last_on = s;
+        run_sum += prof[s];
+        run_on++;
+        if (run_on > best_on) {
+            best_sum = run_sum;
+            best_start = run_start;
+            best_end = s;
+            best_on = run_on;
+        }
+    }
+    if (best_start < 0) {
+        free(prof);
+        return;
+    }
+    /* Contrast over the whole run, gaps included: a true shaft is brighter than its sides all
+     * along; a line through crossing horizontal layers is not. */
+    double run_total = 0;
+    for (int s = best_start; s <= best_end; s++)
+        run_total += prof[s];
+    free(prof);
+    (void)best_sum;
+    double len_mm = (best_end - best_start) * t->px_mm;
+    double contrast = run_total / (best_end - best_start + 1) / sd;
+    double fill = (double)best_on / (best_end - best_start + 1);
+    double c = fmin(1, fmax(0, (contrast - 0.3) / 1.0)) * fmin(1, len_mm / 20) * fmin(1, fill / 0.6);
+
+    ng_vec2 ps = ng_v2_add(centre, ng_v2_scale(dir, t0 + best_start));
+    ng_vec2 pt = ng_v2_add(centre, ng_v2_scale(dir, t0 + best_end));
+    out->shaft_start = ng_v2(t->o.roi.x + (ps.x + 0.5) * SCALE, t->o.roi.y + (ps.y + 0.5) * SCALE);
+    out->tip = ng_v2(t->o.roi.x + (pt.x + 0.5) * SCALE, t->o.roi.y + (pt.y + 0.5) * SCALE);
+    out->angle_deg = ng_angle_deg(out->shaft_start, out->tip);
+    out->confidence = c;
+    out->found = len_mm >= MIN_LENGTH_MM && c >= 0.2;
+}

@@ -1,0 +1,41 @@
+/* Baseline needle tracker: a line search constrained by the plan (corridor and angle window
+ * around the entry->L4 and entry->L5 paths) on a background-subtracted luma image, then the
+ * tip from the echo profile along the found line. */
+#ifndef NG_TRACKER_H
+#define NG_TRACKER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "guidance/plan.h"
+#include "util/geom.h"
+
+typedef struct {
+    ng_rect roi;          /* image area in the captured frame */
+    double mm_per_px;
+    ng_plan plan;
+    double angle_window_deg;  /* search this far either side of each planned path */
+    double corridor_mm;       /* and this far either side of it */
+} tracker_opts;
+
+void tracker_opts_default(tracker_opts *o, ng_rect roi, double mm_per_px, const ng_plan *plan);
+
+typedef struct {
+    bool found;
+    ng_vec2 tip, shaft_start;   /* captured-frame pixels */
+    double angle_deg;           /* atan2 of tip - shaft_start, y down */
+    double confidence;          /* 0..1 */
+} ng_track;
+
+/* Below this confidence a found needle is shown as uncertain, never as a confident line. */
+#define TRACK_CONFIDENT 0.5
+
+typedef struct tracker tracker;
+
+tracker *tracker_new(const tracker_opts *o);
+void tracker_free(tracker *t);
+/* Tracks on one luma image of the captured frame (width x height). */
+void tracker_process(tracker *t, const uint8_t *luma, int stride, int width, int height,
+                     ng_track *out);
+
+#endif
