@@ -199,6 +199,8 @@ int config_set(ng_config *cfg, const char *origin, int line, const char *section
     return -1;
 }
 
+static int validate_at(const ng_config *cfg, const char *origin, const int *lines, ng_errbuf *err);
+
 /* ---- loading: inih as packaged in Debian gives the handler no line number, so a reader
  * wrapper counts the lines it hands to the parser. ---- */
 
@@ -269,30 +271,51 @@ int config_load(const char *path, ng_config *cfg, ng_errbuf *err)
         ng_err_add(err, "%s: cannot read", path);
         c.errors++;
     }
-    if (c.errors == 0 && config_validate(cfg, path, err) < 0)
+    if (c.errors == 0 && validate_at(cfg, path, c.first_line, err) < 0)
         c.errors++;
     return c.errors ? -1 : 0;
 }
 
-int config_validate(const ng_config *cfg, const char *origin, ng_errbuf *err)
+static int key_index(const char *section, const char *key)
+{
+    for (size_t i = 0; i < NKEYS; i++)
+        if (!strcmp(keys[i].section, section) && !strcmp(keys[i].key, key))
+            return (int)i;
+    return -1;
+}
+
+/* Cross-key checks; lines (may be NULL) gives the line each key was set on, so the message
+ * points at the offending key. */
+static int validate_at(const ng_config *cfg, const char *origin, const int *lines, ng_errbuf *err)
 {
     int bad = 0;
     const ng_vec2 *targets[2] = { &cfg->plan.l4_target, &cfg->plan.l5_target };
     static const char *const names[2] = { "l4_target", "l5_target" };
     for (int i = 0; i < 2; i++) {
+        char where[600];
+        int line = lines ? lines[key_index("plan", names[i])] : 0;
+        if (line > 0)
+            snprintf(where, sizeof where, "%s:%d", origin, line);
+        else
+            snprintf(where, sizeof where, "%s", origin);
         if (!ng_rect_contains(cfg->roi, *targets[i])) {
-            ng_err_add(err, "%s: [plan] %s %.0f,%.0f lies outside [image] roi %d,%d,%d,%d",
-                       origin, names[i], targets[i]->x, targets[i]->y, cfg->roi.x, cfg->roi.y,
+            ng_err_add(err, "%s: [plan] %s %.0f,%.0f lies outside [image] roi %d,%d,%d,%d", where,
+                       names[i], targets[i]->x, targets[i]->y, cfg->roi.x, cfg->roi.y,
                        cfg->roi.w, cfg->roi.h);
             bad++;
         }
         if (ng_v2_dist(*targets[i], cfg->plan.entry) * cfg->mm_per_px < 5.0) {
-            ng_err_add(err, "%s: [plan] %s lies less than 5 mm from the entry point", origin,
+            ng_err_add(err, "%s: [plan] %s lies less than 5 mm from the entry point", where,
                        names[i]);
             bad++;
         }
     }
     return bad ? -1 : 0;
+}
+
+int config_validate(const ng_config *cfg, const char *origin, ng_errbuf *err)
+{
+    return validate_at(cfg, origin, NULL, err);
 }
 
 void config_defaults(ng_config *cfg)

@@ -143,10 +143,10 @@ static void draw_plan(overlay *ov, const overlay_view *v)
     float tol = (float)(v->plan.tolerance_mm / v->mm_per_px * ov->scale);
     bool on5 = v->guidance.valid && v->guidance.target == GD_TARGET_L5;
     /* The path the needle follows is bright; the other is faded. */
-    set_colour(r, OVL_PATH_L4, on5 ? 110 : 255);
-    draw_dashed_line(r, e, t4, on5 ? 1 : 2, 10, 7);
-    set_colour(r, OVL_PATH_L5, on5 ? 255 : 110);
-    draw_dashed_line(r, e, t5, on5 ? 2 : 1, 10, 7);
+    set_colour(r, OVL_PATH_L4, on5 ? 170 : 255);
+    draw_dashed_line(r, e, t4, 2, 10, 7);
+    set_colour(r, OVL_PATH_L5, on5 ? 255 : 170);
+    draw_dashed_line(r, e, t5, 2, 10, 7);
 
     const ng_vec2 tw[2] = { t4, t5 };
     for (int k = 0; k < 2; k++) {

@@ -280,10 +280,11 @@ void tracker_process(tracker *t, const uint8_t *luma, int stride, int width, int
         prof[s] = across(t, p, nrm) - bg;
     }
     int half = (int)lround(1.0 / t->px_mm);
-    float on = (float)(0.3 * sd);
+    float on = (float)(0.45 * sd);
     int gap_max = (int)lround(GAP_MM / t->px_mm);
     double run_sum = 0, best_sum = 0;
     int run_start = -1, last_on = -1, best_start = -1, best_end = -1, run_on = 0, best_on = 0;
+    int island = 0, min_island = (int)lround(1.0 / t->px_mm);
     for (int s = 0; s <= steps; s++) {
         float v = 0;
         int cnt = 0;
@@ -300,10 +301,15 @@ void tracker_process(tracker *t, const uint8_t *luma, int stride, int width, int
             run_sum = 0;
             run_on = 0;
         }
+        /* An island of echo after a gap joins the shaft only once it is ~1 mm long: a lone
+         * bright layer crossing the line is not the tip. */
+        if (s - last_on > 1)
+            island = 0;
+        island++;
         last_on = s;
         run_sum += prof[s];
         run_on++;
-        if (run_on > best_on) {
+        if (run_on > best_on && (run_start == s - island + 1 || island >= min_island)) {
             best_sum = run_sum;
             best_start = run_start;
             best_end = s;

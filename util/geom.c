@@ -65,36 +65,3 @@ bool ng_rect_contains(ng_rect r, ng_vec2 p)
 {
     return p.x >= r.x && p.y >= r.y && p.x <= r.x + r.w - 1 && p.y <= r.y + r.h - 1;
 }
-
-/* Liang-Barsky clipping. */
-bool ng_clip_segment(ng_rect r, ng_vec2 *a, ng_vec2 *b)
-{
-    double x0 = r.x, y0 = r.y, x1 = r.x + r.w - 1, y1 = r.y + r.h - 1;
-    double dx = b->x - a->x, dy = b->y - a->y;
-    double p[4] = { -dx, dx, -dy, dy };
-    double q[4] = { a->x - x0, x1 - a->x, a->y - y0, y1 - a->y };
-    double t0 = 0, t1 = 1;
-    for (int i = 0; i < 4; i++) {
-        if (p[i] == 0) {
-            if (q[i] < 0)
-                return false;
-            continue;
-        }
-        double t = q[i] / p[i];
-        if (p[i] < 0) {
-            if (t > t1)
-                return false;
-            if (t > t0)
-                t0 = t;
-        } else {
-            if (t < t0)
-                return false;
-            if (t < t1)
-                t1 = t;
-        }
-    }
-    ng_vec2 a0 = *a;
-    *a = ng_v2(a0.x + t0 * dx, a0.y + t0 * dy);
-    *b = ng_v2(a0.x + t1 * dx, a0.y + t1 * dy);
-    return true;
-}

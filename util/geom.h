@@ -35,8 +35,6 @@ double ng_dist_point_line_signed(ng_vec2 p, ng_vec2 a, ng_vec2 b);
 double ng_project_t(ng_vec2 p, ng_vec2 a, ng_vec2 b);
 /* Intersection of ray o + t*d (t >= 0) with segment a-b; writes t and returns true on a hit. */
 bool ng_ray_segment(ng_vec2 o, ng_vec2 d, ng_vec2 a, ng_vec2 b, double *t);
-/* Clips segment a-b to rect r (inclusive of the last pixel row/column); false when outside. */
-bool ng_clip_segment(ng_rect r, ng_vec2 *a, ng_vec2 *b);
 bool ng_rect_contains(ng_rect r, ng_vec2 p);
 
 #endif

@@ -1,0 +1,295 @@
+/* The real binary end to end: run on the simulator headless, simulate + run on its file,
+ * check-config, and bad input. Telemetry is parsed with json-c, the snapshot read back with
+ * SDL_image and checked where the overlay must have drawn. */
+#include <SDL.h>
+#include <SDL_image.h>
+#include <json-c/json.h>
+#include <sys/wait.h>
+
+#include "test_util.h"
+
+#include "overlay/overlay.h"
+#include "sim/sim_scene.h"
+
+#define BIN NG_BUILD_DIR "/needleguide"
+
+static char out_dir[128];
+
+/* Runs a shell command; returns its exit status, its stderr in err (if not NULL). */
+static int sh(char *err, size_t errlen, const char *fmt, ...)
+{
+    char cmd[2048], errfile[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    snprintf(errfile, sizeof errfile, "%s/stderr.txt", out_dir);
+    char full[2400];
+    snprintf(full, sizeof full, "{ %s; } 2>%s", cmd, errfile);
+    int st = system(full);
+    if (err) {
+        FILE *f = fopen(errfile, "r");
+        size_t n = f ? fread(err, 1, errlen - 1, f) : 0;
+        err[n] = '\0';
+        if (f)
+            fclose(f);
+    }
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static int setup(void **s)
+{
+    (void)s;
+    snprintf(out_dir, sizeof out_dir, "%s", test_tmpdir());
+    return 0;
+}
+
+static json_object **read_jsonl(const char *path, int *count)
+{
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    json_object **v = NULL;
+    int n = 0;
+    char line[4096];
+    while (fgets(line, sizeof line, f)) {
+        json_object *o = json_tokener_parse(line);
+        if (!o)
+            fail_msg("%s: line %d is not JSON: %s", path, n + 1, line);
+        v = realloc(v, sizeof *v * (size_t)(n + 1));
+        v[n++] = o;
+    }
+    fclose(f);
+    *count = n;
+    return v;
+}
+
+static void free_jsonl(json_object **v, int n)
+{
+    for (int i = 0; i < n; i++)
+        json_object_put(v[i]);
+    free(v);
+}
+
+static ng_vec2 point_of(json_object *o, const char *key)
+{
+    json_object *a = json_object_object_get(o, key);
+    return ng_v2(json_object_get_double(json_object_array_get_idx(a, 0)),
+                 json_object_get_double(json_object_array_get_idx(a, 1)));
+}
+
+/* Counts pixels near p (radius r) whose colour is within tol of (R,G,B). */
+static int colour_near(SDL_Surface *s, ng_vec2 p, int r, Uint8 R, Uint8 G, Uint8 B, int tol)
+{
+    int n = 0;
+    for (int y = (int)p.y - r; y <= (int)p.y + r; y++)
+        for (int x = (int)p.x - r; x <= (int)p.x + r; x++) {
+            if (x < 0 || y < 0 || x >= s->w || y >= s->h)
+                continue;
+            Uint32 px = ((Uint32 *)((Uint8 *)s->pixels + y * s->pitch))[x];
+            Uint8 pr, pg, pb;
+            SDL_GetRGB(px, s->format, &pr, &pg, &pb);
+            if (abs(pr - R) <= tol && abs(pg - G) <= tol && abs(pb - B) <= tol)
+                n++;
+        }
+    return n;
+}
+
+static SDL_Surface *load_png(const char *path)
+{
+    SDL_Surface *raw = IMG_Load(path);
+    assert_non_null(raw);
+    SDL_Surface *s = SDL_ConvertSurfaceFormat(raw, SDL_PIXELFORMAT_ARGB8888, 0);
+    SDL_FreeSurface(raw);
+    assert_non_null(s);
+    return s;
+}
+
+static void dump_on_failure(const char *png)
+{
+    fprintf(stderr, "snapshot kept for inspection: %s\n", png);
+}
+
+static void test_run_on_simulator(void **s)
+{
+    (void)s;
+    char tel[256], png[256], truth[256], y4m[256], err[4096];
+    snprintf(tel, sizeof tel, "%s/t.jsonl", out_dir);
+    snprintf(png, sizeof png, "%s/s.png", out_dir);
+    snprintf(truth, sizeof truth, "%s/truth.jsonl", out_dir);
+    snprintf(y4m, sizeof y4m, "%s/sim.y4m", out_dir);
+    assert_int_equal(sh(err, sizeof err, "%s run --source sim:1 --headless --frames 150 "
+                        "--telemetry %s --snapshot %s", BIN, tel, png), 0);
+    assert_non_null(strstr(err, "snapshot: "));
+    /* The same seed's ground truth, frame by frame (the simulator is deterministic per seq). */
+    assert_int_equal(sh(NULL, 0, "%s simulate --seed 1 --frames 200 --out %s --truth %s >/dev/null",
+                        BIN, y4m, truth), 0);
+
+    int n, nt;
+    json_object **rows = read_jsonl(tel, &n);
+    json_object **tr = read_jsonl(truth, &nt);
+    assert_int_equal(n, 150);
+    int needle_frames = 0, found = 0, near = 0;
+    sim_scene_layout l;
+    sim_scene_default_layout(&l);
+    for (int i = 0; i < n; i++) {
+        json_object *r = rows[i];
+        assert_int_equal(json_object_get_int(json_object_object_get(r, "frame")), i);
+        int seq = json_object_get_int(json_object_object_get(r, "seq"));
+        assert_true(seq >= i && seq < nt);
+        assert_non_null(json_object_object_get(r, "t_ms"));
+        assert_non_null(json_object_object_get(r, "confidence"));
+        assert_true(json_object_get_double(json_object_object_get(r, "latency_ms")) >= 0);
+        bool needle = json_object_get_boolean(json_object_object_get(r, "needle"));
+        if (needle) {
+            /* angle = atan2 of tip minus shaft start, y down */
+            ng_vec2 tip = point_of(r, "tip"), st = point_of(r, "shaft_start");
+            double a = json_object_get_double(json_object_object_get(r, "angle_deg"));
+            assert_true(fabs(a - ng_angle_deg(st, tip)) < 0.02);
+        }
+        if (!json_object_get_boolean(json_object_object_get(tr[seq], "needle")))
+            continue;
+        needle_frames++;
+        if (needle) {
+            found++;
+            if (ng_v2_dist(point_of(r, "tip"), point_of(tr[seq], "tip")) * l.mm_per_px <= 3.0)
+                near++;
+        }
+    }
+    printf("run: %d needle frames, found %d, tip within 3 mm %d\n", needle_frames, found, near);
+    assert_true(needle_frames > 80);
+    assert_true(found >= 0.9 * needle_frames);
+    assert_true(near >= 0.6 * needle_frames);
+    free_jsonl(rows, n);
+    free_jsonl(tr, nt);
+
+    /* The snapshot shows the overlay: video at 1:1 on the left, HUD panel on the right. */
+    SDL_Surface *img = load_png(png);
+    assert_int_equal(img->w, l.width + OVERLAY_PANEL_W);
+    assert_int_equal(img->h, l.height);
+    int ok = 1;
+#define CHECK(cond) do { if (!(cond)) { fprintf(stderr, "snapshot check failed: %s\n", #cond); ok = 0; } } while (0)
+    /* The faded L5 path and its target circle, where nothing else is drawn. */
+    ng_vec2 e = l.plan.entry, t5 = l.plan.l5_target;
+    int on_path = 0;
+    for (double t = 0.3; t <= 0.8; t += 0.05)
+        on_path += colour_near(img, ng_v2_lerp(e, t5, t), 2, OVL_PATH_L5, 60) > 0;
+    CHECK(on_path >= 6);
+    double tol_px = l.plan.tolerance_mm / l.mm_per_px;
+    CHECK(colour_near(img, ng_v2(t5.x, t5.y - tol_px), 2, OVL_PATH_L5, 40) > 0);
+    CHECK(colour_near(img, ng_v2(t5.x - tol_px, t5.y), 2, OVL_PATH_L5, 40) > 0);
+    /* Frame 150 is at the L4 target: the L4 target circle is drawn (yellow or, hit, green). */
+    ng_vec2 t4 = l.plan.l4_target;
+    CHECK(colour_near(img, ng_v2(t4.x + tol_px, t4.y), 2, OVL_TARGET, 40) +
+          colour_near(img, ng_v2(t4.x + tol_px, t4.y), 2, OVL_TARGET_HIT, 40) > 0);
+    /* The needle, tracked confidently, is a solid green/amber line along the L4 path. */
+    int on_needle = 0;
+    for (double t = 0.4; t <= 0.85; t += 0.05)
+        on_needle += colour_near(img, ng_v2_lerp(e, t4, t), 3, OVL_NEEDLE_OK, 40) +
+                     colour_near(img, ng_v2_lerp(e, t4, t), 3, OVL_NEEDLE_WARN, 40) > 0;
+    CHECK(on_needle >= 8);
+    /* Video, not a blank screen: mid-grey tissue in the middle of the sector. */
+    CHECK(colour_near(img, ng_v2(250, 250), 20, 100, 100, 100, 60) > 400);
+    /* The HUD panel is there. */
+    CHECK(colour_near(img, ng_v2(l.width + 120, 240), 100, 24, 24, 28, 2) > 10000);
+#undef CHECK
+    if (!ok)
+        dump_on_failure(png);
+    assert_true(ok);
+    SDL_FreeSurface(img);
+
+    /* The same sequence from its file, with the config simulate wrote beside it. */
+    char conf[256], tel2[256];
+    snprintf(conf, sizeof conf, "%s/sim.conf", out_dir);
+    snprintf(tel2, sizeof tel2, "%s/t2.jsonl", out_dir);
+    assert_int_equal(sh(err, sizeof err, "%s check-config %s >/dev/null", BIN, conf), 0);
+    assert_int_equal(sh(err, sizeof err, "%s run --config %s --headless --fast --telemetry %s",
+                        BIN, conf, tel2), 0);
+    rows = read_jsonl(tel2, &n);
+    assert_true(n > 0 && n <= 200);
+    /* It ran the file to its end: the last processed frame is the file's last. */
+    assert_int_equal(json_object_get_int(json_object_object_get(rows[n - 1], "seq")), 199);
+    free_jsonl(rows, n);
+}
+
+static void test_check_config(void **s)
+{
+    (void)s;
+    char conf[256], err[4096];
+    snprintf(conf, sizeof conf, "%s/broken.conf", out_dir);
+    test_write_file(conf, "[capture]\nsource = sim:1\n\n[plan]\nl4_target = 300;400\n");
+    assert_int_equal(sh(err, sizeof err, "%s check-config %s", BIN, conf), 2);
+    char want[300];
+    snprintf(want, sizeof want, "%s:5: [plan] l4_target", conf);
+    assert_non_null(strstr(err, want));
+    /* run refuses it the same way, and starts nothing */
+    assert_int_equal(sh(err, sizeof err, "%s run --config %s --headless --frames 5", BIN, conf), 2);
+    assert_non_null(strstr(err, want));
+    assert_int_equal(sh(NULL, 0, "%s check-config /nonexistent.conf", BIN), 2);
+}
+
+static void test_bad_input_exits_2(void **s)
+{
+    (void)s;
+    char err[4096], bad[256];
+    assert_int_equal(sh(err, sizeof err, "%s run --source bogus --headless --frames 5", BIN), 2);
+    assert_non_null(strstr(err, "'bogus'"));
+    assert_int_equal(sh(err, sizeof err, "%s run --frames 0 --headless", BIN), 2);
+    assert_non_null(strstr(err, "--frames '0'"));
+    snprintf(bad, sizeof bad, "%s/bad.y4m", out_dir);
+    test_write_file(bad, "YUV4MPEG2 W0 H10 F30:1\n");
+    assert_int_equal(sh(err, sizeof err, "%s run --source file:%s --headless", BIN, bad), 2);
+    assert_non_null(strstr(err, "'W0'"));
+    assert_int_equal(sh(err, sizeof err, "%s frobnicate", BIN), 2);
+    /* A file that breaks mid-stream: exit 2 with the reason, telemetry so far kept. */
+    char y4m[256], truth[256], tel[256];
+    snprintf(y4m, sizeof y4m, "%s/cut.y4m", out_dir);
+    snprintf(truth, sizeof truth, "%s/cut.jsonl", out_dir);
+    snprintf(tel, sizeof tel, "%s/cut-t.jsonl", out_dir);
+    assert_int_equal(sh(NULL, 0, "%s simulate --frames 10 --out %s --truth %s >/dev/null", BIN,
+                        y4m, truth), 0);
+    assert_int_equal(sh(NULL, 0, "truncate -s -1000 %s", y4m), 0);
+    assert_int_equal(sh(err, sizeof err, "%s run --source file:%s --headless --fast --telemetry %s",
+                        BIN, y4m, tel), 2);
+    assert_non_null(strstr(err, "frame 9 truncated"));
+    int n;
+    json_object **rows = read_jsonl(tel, &n);
+    assert_true(n >= 1 && n <= 9);
+    free_jsonl(rows, n);
+}
+
+static void test_sigterm_stops_cleanly(void **s)
+{
+    (void)s;
+    char tel[256], err[4096];
+    snprintf(tel, sizeof tel, "%s/sig.jsonl", out_dir);
+    /* No frame limit: only the signal ends it. */
+    int rc = sh(err, sizeof err, "%s run --headless --telemetry %s & pid=$!; sleep 2; kill -TERM $pid; "
+                "wait $pid", BIN, tel);
+    assert_int_equal(rc, 0);
+    assert_non_null(strstr(err, "shutting down"));
+    int n;
+    json_object **rows = read_jsonl(tel, &n);
+    assert_true(n > 10);   /* every line whole (read_jsonl fails on a partial line) */
+    free_jsonl(rows, n);
+}
+
+static int teardown_all(void **s)
+{
+    (void)s;
+    if (getenv("NG_KEEP_TMP"))
+        return 0;
+    char cmd[200];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", test_tmpdir());
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_run_on_simulator, setup),
+        cmocka_unit_test_setup(test_check_config, setup),
+        cmocka_unit_test_setup(test_bad_input_exits_2, setup),
+        cmocka_unit_test_setup(test_sigterm_stops_cleanly, setup),
+    };
+    return cmocka_run_group_tests(tests, NULL, teardown_all);
+}
