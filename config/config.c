@@ -50,37 +50,32 @@ static int parse_numbers(const char *v, double *out, int n)
     return *p == '\0' ? 0 : -1;
 }
 
-static int parse_fps(const char *v, void *dst, char *why, size_t n)
+/* One number in [lo, hi]; what describes it in the message. */
+static int parse_ranged(const char *v, void *dst, double lo, double hi, const char *what,
+                        char *why, size_t n)
 {
     double d;
-    if (parse_numbers(v, &d, 1) < 0 || d < 1 || d > 240) {
-        snprintf(why, n, "expected frames per second between 1 and 240");
+    if (parse_numbers(v, &d, 1) < 0 || d < lo || d > hi) {
+        snprintf(why, n, "expected %s between %g and %g", what, lo, hi);
         return -1;
     }
     *(double *)dst = d;
     return 0;
+}
+
+static int parse_fps(const char *v, void *dst, char *why, size_t n)
+{
+    return parse_ranged(v, dst, 1, 240, "frames per second", why, n);
 }
 
 static int parse_mm_per_px(const char *v, void *dst, char *why, size_t n)
 {
-    double d;
-    if (parse_numbers(v, &d, 1) < 0 || d < 0.01 || d > 2.0) {
-        snprintf(why, n, "expected millimetres per pixel between 0.01 and 2");
-        return -1;
-    }
-    *(double *)dst = d;
-    return 0;
+    return parse_ranged(v, dst, 0.01, 2, "millimetres per pixel", why, n);
 }
 
 static int parse_tolerance(const char *v, void *dst, char *why, size_t n)
 {
-    double d;
-    if (parse_numbers(v, &d, 1) < 0 || d < 0.1 || d > 20) {
-        snprintf(why, n, "expected a tolerance in mm between 0.1 and 20");
-        return -1;
-    }
-    *(double *)dst = d;
-    return 0;
+    return parse_ranged(v, dst, 0.1, 20, "a tolerance in mm", why, n);
 }
 
 static int parse_point(const char *v, void *dst, char *why, size_t n)

@@ -172,10 +172,5 @@ int main(void)
         cmocka_unit_test(test_all_errors_reported),
         cmocka_unit_test(test_command_line_override),
     };
-    int rc = cmocka_run_group_tests(tests, NULL, NULL);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", test_tmpdir());
-    if (system(cmd) != 0)
-        return 1;
-    return rc;
+    return test_cleanup_tmpdir(cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -278,9 +278,7 @@ static int teardown_all(void **s)
     (void)s;
     if (getenv("NG_KEEP_TMP"))
         return 0;
-    char cmd[200];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", test_tmpdir());
-    return system(cmd) == 0 ? 0 : -1;
+    return test_cleanup_tmpdir(0) ? -1 : 0;
 }
 
 int main(void)

@@ -26,6 +26,14 @@ static inline const char *test_tmpdir(void)
     return dir;
 }
 
+/* Removes the temporary directory; returns what a cmocka main should return. */
+static inline int test_cleanup_tmpdir(int rc)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", test_tmpdir());
+    return system(cmd) != 0 ? 1 : rc;
+}
+
 static inline void test_write_file(const char *path, const char *text)
 {
     FILE *f = fopen(path, "w");

@@ -218,8 +218,5 @@ int main(void)
         cmocka_unit_test(test_file_source_paces_and_ends),
         cmocka_unit_test(test_source_spec),
     };
-    int rc = cmocka_run_group_tests(tests, NULL, NULL);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", test_tmpdir());
-    return system(cmd) != 0 ? 1 : rc;
+    return test_cleanup_tmpdir(cmocka_run_group_tests(tests, NULL, NULL));
 }
