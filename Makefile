@@ -64,7 +64,7 @@ $(BUILD)/tests/%: tests/%.c $(LIB) tests/test_util.h
 DEMO_DIR := $(BUILD)/demo
 demo: $(BIN)
 	@mkdir -p $(DEMO_DIR)
-	$(BIN) run --frames 300 --telemetry $(DEMO_DIR)/telemetry.jsonl --snapshot $(DEMO_DIR)/overlay.png
+	$(BIN) run --frames 345 --telemetry $(DEMO_DIR)/telemetry.jsonl --snapshot $(DEMO_DIR)/overlay.png
 
 # The tests run with SDL's dummy video driver: no display is needed.
 test-run: $(BIN) $(TESTS)

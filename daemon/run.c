@@ -157,10 +157,19 @@ int cmd_run(int argc, char **argv)
         close(sfd);
         return 2;
     }
+    if (tel)
+        setvbuf(tel, NULL, _IOLBF, 0);   /* whole lines on disk, even if we are killed */
     bool headless = cfg.headless == NG_HEADLESS_YES ||
                     (cfg.headless == NG_HEADLESS_AUTO && !getenv("DISPLAY") && !getenv("WAYLAND_DISPLAY"));
     overlay_opts oo = { .headless = headless, .fullscreen = cfg.fullscreen };
     overlay *ov = overlay_new(&oo, src->width, src->height, &err);
+    if (!ov && cfg.headless == NG_HEADLESS_AUTO && !headless) {
+        /* auto: a DISPLAY that does not answer is no display */
+        NG_WARN("run", "%sno usable display: running headless", err.text);
+        memset(&err, 0, sizeof err);
+        oo.headless = headless = true;
+        ov = overlay_new(&oo, src->width, src->height, &err);
+    }
     if (!ov) {
         fprintf(stderr, "needleguide: run: %s", err.text);
         if (tel) fclose(tel);

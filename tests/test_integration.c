@@ -107,6 +107,7 @@ static SDL_Surface *load_png(const char *path)
 static void dump_on_failure(const char *png)
 {
     fprintf(stderr, "snapshot kept for inspection: %s\n", png);
+    setenv("NG_KEEP_TMP", "1", 1);
 }
 
 static void test_run_on_simulator(void **s)
@@ -276,8 +277,6 @@ static void test_sigterm_stops_cleanly(void **s)
 static int teardown_all(void **s)
 {
     (void)s;
-    if (getenv("NG_KEEP_TMP"))
-        return 0;
     return test_cleanup_tmpdir(0) ? -1 : 0;
 }
 

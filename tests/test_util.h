@@ -29,6 +29,8 @@ static inline const char *test_tmpdir(void)
 /* Removes the temporary directory; returns what a cmocka main should return. */
 static inline int test_cleanup_tmpdir(int rc)
 {
+    if (getenv("NG_KEEP_TMP"))   /* kept for inspection after a failure */
+        return rc;
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", test_tmpdir());
     return system(cmd) != 0 ? 1 : rc;
