@@ -19,10 +19,6 @@ void tracker_opts_default(tracker_opts *o, ng_rect roi, double mm_per_px, const 
     o->corridor_mm = 8;
 }
 
-typedef struct {
-    double theta;   /* line direction, radians, y down */
-    double base;    /* direction of the planned path it belongs to */
-} angle_cand;
 
 struct tracker {
     tracker_opts o;
@@ -33,7 +29,7 @@ struct tracker {
     uint8_t *inside;          /* pixels showing the image (not the black screen around it) */
     uint8_t *corridor;        /* pixels near one of the planned paths */
     int nang, nrho, rho_max;
-    angle_cand *ang;
+    double *ang;              /* candidate line directions, radians, y down */
     float *acc;
     int *cand;                /* candidate pixel indices */
     ng_vec2 entry;            /* entry point in working pixels */
@@ -63,8 +59,7 @@ tracker *tracker_new(const tracker_opts *o)
     for (int k = 0; k < 2; k++) {
         double base = atan2(targets[k].y - o->plan.entry.y, targets[k].x - o->plan.entry.x);
         for (int i = 0; i < per; i++)
-            t->ang[t->nang++] = (angle_cand){
-                base + (-o->angle_window_deg + i * ANGLE_STEP_DEG) * DEG, base };
+            t->ang[t->nang++] = base + (-o->angle_window_deg + i * ANGLE_STEP_DEG) * DEG;
     }
     t->rho_max = (int)ceil(o->corridor_mm / t->px_mm);
     /* The corridor: within corridor_mm of a planned path, from the entry to 10 mm past the
@@ -193,7 +188,7 @@ void tracker_process(tracker *t, const uint8_t *luma, int stride, int width, int
             t->cand[ncand++] = i;
     memset(t->acc, 0, sizeof(float) * (size_t)t->nang * (size_t)t->nrho);
     for (int a = 0; a < t->nang; a++) {
-        double nx = -sin(t->ang[a].theta), ny = cos(t->ang[a].theta);
+        double nx = -sin(t->ang[a]), ny = cos(t->ang[a]);
         float *row = t->acc + (size_t)a * t->nrho;
         for (int c = 0; c < ncand; c++) {
             int i = t->cand[c];
@@ -212,7 +207,7 @@ void tracker_process(tracker *t, const uint8_t *luma, int stride, int width, int
         return;
 
     /* Refine: weighted least-squares line through the candidates near the best cell. */
-    double theta = t->ang[best / t->nrho].theta, rho = best % t->nrho - t->rho_max;
+    double theta = t->ang[best / t->nrho], rho = best % t->nrho - t->rho_max;
     ng_vec2 dir = ng_v2(cos(theta), sin(theta)), nrm = ng_v2(-sin(theta), cos(theta));
     double sw = 0, sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
     for (int c = 0; c < ncand; c++) {
