@@ -240,8 +240,10 @@ int cmd_run(int argc, char **argv)
             v.track = cur->track;
             v.guidance = cur->guidance;
             v.latency_ms = ng_ns_to_ms(cur->t_done_ns - cur->t_capture_ns);
-            if (limit_reached)   /* a clean stop at the frame limit: the last frame is current */
-                v.source_problem = NULL, v.stale_ms = 0;
+            if (limit_reached) {   /* a clean stop at the frame limit: the last frame is current */
+                v.source_problem = NULL;
+                v.stale_ms = 0;
+            }
         }
         overlay_draw(ov, &v);
         if (quit && o.snapshot_path) {
