@@ -18,7 +18,7 @@ endif
 PKGS := sdl2 SDL2_ttf SDL2_image inih json-c
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS := $(shell pkg-config --libs $(PKGS)) -lyuv -lstdc++
-CMOCKA_LIBS := $(shell pkg-config --libs cmocka)
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka libjpeg)
 
 CFLAGS := -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
           -g -O2 -I. $(PKG_CFLAGS) $(EXTRA_CFLAGS)

@@ -12,23 +12,33 @@ const char *pixfmt_name(ng_pixfmt fmt)
     case NG_PIX_I422: return "i422";
     case NG_PIX_I444: return "i444";
     case NG_PIX_GREY: return "grey";
+    case NG_PIX_NV12: return "nv12";
+    case NG_PIX_YUYV: return "yuyv";
+    case NG_PIX_UYVY: return "uyvy";
+    case NG_PIX_RGB24: return "rgb24";
+    case NG_PIX_BGR24: return "bgr24";
+    case NG_PIX_MJPEG: return "mjpeg";
     }
     return "?";
 }
 
-int pixfmt_planes(ng_pixfmt fmt, int width, int height, int w[3], int h[3])
+int pixfmt_planes(ng_pixfmt fmt, int width, int height, int row_bytes[3], int rows[3])
 {
-    int cw = width, ch = height;
-    w[0] = width;
-    h[0] = height;
+    int cw = (width + 1) / 2, ch = (height + 1) / 2;
+    row_bytes[0] = width;
+    rows[0] = height;
     switch (fmt) {
     case NG_PIX_GREY: return 1;
-    case NG_PIX_I420: cw = (width + 1) / 2; ch = (height + 1) / 2; break;
-    case NG_PIX_I422: cw = (width + 1) / 2; break;
-    case NG_PIX_I444: break;
+    case NG_PIX_MJPEG: row_bytes[0] = 0; return 1;
+    case NG_PIX_YUYV: case NG_PIX_UYVY: row_bytes[0] = 4 * cw; return 1;   /* 4 bytes per pixel pair */
+    case NG_PIX_RGB24: case NG_PIX_BGR24: row_bytes[0] = 3 * width; return 1;
+    case NG_PIX_NV12: row_bytes[1] = 2 * cw; rows[1] = ch; return 2;
+    case NG_PIX_I420: break;
+    case NG_PIX_I422: ch = height; break;
+    case NG_PIX_I444: cw = width; ch = height; break;
     }
-    w[1] = w[2] = cw;
-    h[1] = h[2] = ch;
+    row_bytes[1] = row_bytes[2] = cw;
+    rows[1] = rows[2] = ch;
     return 3;
 }
 
@@ -44,11 +54,8 @@ size_t pixfmt_frame_size(ng_pixfmt fmt, int width, int height)
     return total;
 }
 
-ng_frame *frame_alloc(ng_pixfmt fmt, int width, int height)
+static ng_frame *frame_new(ng_pixfmt fmt, int width, int height, size_t size)
 {
-    size_t size = pixfmt_frame_size(fmt, width, height);
-    if (size == 0)
-        return NULL;
     ng_frame *f = calloc(1, sizeof *f);
     if (!f)
         return NULL;
@@ -63,6 +70,10 @@ ng_frame *frame_alloc(ng_pixfmt fmt, int width, int height)
     f->size = size;
     int w[3], h[3];
     f->nplanes = pixfmt_planes(fmt, width, height, w, h);
+    if (fmt == NG_PIX_MJPEG) {
+        f->plane[0] = f->data;
+        return f;
+    }
     uint8_t *p = f->data;
     for (int i = 0; i < f->nplanes; i++) {
         f->plane[i] = p;
@@ -70,6 +81,19 @@ ng_frame *frame_alloc(ng_pixfmt fmt, int width, int height)
         p += (size_t)w[i] * (size_t)h[i];
     }
     return f;
+}
+
+ng_frame *frame_alloc(ng_pixfmt fmt, int width, int height)
+{
+    size_t size = pixfmt_frame_size(fmt, width, height);
+    return size ? frame_new(fmt, width, height, size) : NULL;
+}
+
+ng_frame *frame_alloc_compressed(ng_pixfmt fmt, int width, int height, size_t size)
+{
+    if (size == 0 || width <= 0 || height <= 0 || width > NG_MAX_DIM || height > NG_MAX_DIM)
+        return NULL;
+    return frame_new(fmt, width, height, size);
 }
 
 void frame_free(ng_frame *f)
@@ -82,7 +106,7 @@ void frame_free(ng_frame *f)
 
 void frame_clear_chroma(ng_frame *f)
 {
-    if (f->nplanes < 3)
+    if (f->nplanes < 2 || f->fmt == NG_PIX_MJPEG)
         return;
     size_t luma = (size_t)f->stride[0] * (size_t)f->height;
     memset(f->data + luma, 128, f->size - luma);

@@ -6,28 +6,41 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef enum { NG_PIX_I420, NG_PIX_I422, NG_PIX_I444, NG_PIX_GREY } ng_pixfmt;
+typedef enum {
+    NG_PIX_I420, NG_PIX_I422, NG_PIX_I444, NG_PIX_GREY,   /* planar */
+    NG_PIX_NV12,                                          /* Y plane + interleaved UV */
+    NG_PIX_YUYV, NG_PIX_UYVY,                             /* packed 4:2:2 */
+    NG_PIX_RGB24,                                         /* bytes R,G,B */
+    NG_PIX_BGR24,                                         /* bytes B,G,R */
+    NG_PIX_MJPEG,                                         /* one JPEG per frame */
+} ng_pixfmt;
+
+typedef enum { NG_MATRIX_BT601, NG_MATRIX_BT709 } ng_matrix;
 
 typedef struct ng_frame {
     uint64_t seq;          /* source sequence number, from 0 */
     int64_t t_capture_ns;  /* CLOCK_MONOTONIC when the frame was captured */
     ng_pixfmt fmt;
     bool full_range;       /* luma 0..255 instead of 16..235 */
+    ng_matrix matrix;      /* YCbCr encoding */
     int width, height;
     int nplanes;
     uint8_t *plane[3];
     int stride[3];
-    size_t size;           /* bytes in all planes */
+    size_t size;           /* bytes in all planes (MJPEG: bytes of the JPEG) */
     uint8_t *data;
 } ng_frame;
 
 const char *pixfmt_name(ng_pixfmt fmt);
-/* Bytes of one tightly packed frame; 0 for invalid sizes. Chroma sizes round up. */
+/* Bytes of one tightly packed frame; 0 for invalid sizes (and for MJPEG, whose size varies).
+ * Chroma sizes round up. */
 size_t pixfmt_frame_size(ng_pixfmt fmt, int width, int height);
-/* Plane count and dimensions; returns the number of planes. */
-int pixfmt_planes(ng_pixfmt fmt, int width, int height, int w[3], int h[3]);
+/* Plane count, bytes per row and rows of each plane; returns the number of planes. */
+int pixfmt_planes(ng_pixfmt fmt, int width, int height, int row_bytes[3], int rows[3]);
 
 ng_frame *frame_alloc(ng_pixfmt fmt, int width, int height);
+/* A compressed frame holding size bytes. */
+ng_frame *frame_alloc_compressed(ng_pixfmt fmt, int width, int height, size_t size);
 void frame_free(ng_frame *f);
 /* Fills the chroma planes with neutral grey (for grey images in colour formats). */
 void frame_clear_chroma(ng_frame *f);

@@ -192,6 +192,10 @@ int y4m_writer_open(y4m_writer *w, const char *path, ng_pixfmt fmt, int width, i
 {
     static const char *const cs[] = { [NG_PIX_I420] = "420jpeg", [NG_PIX_I422] = "422",
                                       [NG_PIX_I444] = "444", [NG_PIX_GREY] = "mono" };
+    if (fmt > NG_PIX_GREY) {
+        ng_err_add(err, "%s: Y4M holds planar YUV and grey only, not %s", path, pixfmt_name(fmt));
+        return -1;
+    }
     w->frame_size = pixfmt_frame_size(fmt, width, height);
     w->f = fopen(path, "wb");
     if (!w->f) {

@@ -48,11 +48,16 @@ static processed_frame *process_one(pipeline *p, const ng_frame *f)
     out->argb = malloc((size_t)out->stride * (size_t)f->height);
     if (!out->argb) {
         free(out);
+        NG_ERROR("pipeline", "out of memory");
         return NULL;
     }
-    convert_to_argb(f, out->argb, out->stride);
     int luma_stride;
-    const uint8_t *luma = convert_luma(f, &luma_stride);
+    const uint8_t *luma;
+    if (convert_frame(&p->conv, f, out->argb, out->stride, &luma, &luma_stride) != 0) {
+        processed_frame_free(out);   /* undecodable (a corrupt JPEG): skipped and counted */
+        atomic_fetch_add(&p->corrupt, 1);
+        return NULL;
+    }
     tracker_process(p->trk, luma, luma_stride, f->width, f->height, &out->track);
     guidance_update(&p->cfg->plan, p->cfg->mm_per_px, &out->track, &out->guidance);
     out->seq = f->seq;
@@ -68,10 +73,8 @@ static void *process_main(void *arg)
     while ((f = mailbox_take(&p->captured))) {
         processed_frame *out = process_one(p, f);
         frame_free(f);
-        if (!out) {
-            NG_ERROR("pipeline", "out of memory");
-            break;
-        }
+        if (!out)
+            continue;
         uint64_t n = atomic_fetch_add(&p->processed, 1);
         out->frame = n;
         if (p->telemetry) {
@@ -110,6 +113,8 @@ int pipeline_start(pipeline *p, const ng_config *cfg, ng_source *src, FILE *tele
     tracker_opts to;
     tracker_opts_default(&to, cfg->roi, cfg->mm_per_px, &cfg->plan);
     p->trk = tracker_new(&to);
+    convert_init(&p->conv);
+    atomic_init(&p->corrupt, 0);
     if (!p->trk) {
         ng_err_add(err, "tracker: cannot start");
         return -1;
@@ -151,4 +156,5 @@ void pipeline_stop(pipeline *p)
     mailbox_destroy(&p->captured);
     mailbox_destroy(&p->display);
     tracker_free(p->trk);
+    convert_free(&p->conv);
 }

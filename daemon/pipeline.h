@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "capture/convert.h"
 #include "capture/source.h"
 #include "config/config.h"
 #include "daemon/mailbox.h"
@@ -41,6 +42,8 @@ typedef struct {
     _Atomic source_status status;
     ng_errbuf source_err;       /* written by the capture thread before status changes */
     atomic_uint_fast64_t processed;
+    atomic_uint_fast64_t corrupt;   /* frames that could not be decoded */
+    ng_converter conv;              /* processing thread's */
     int64_t t0_ns;
 } pipeline;
 

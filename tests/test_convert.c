@@ -1,0 +1,248 @@
+/* Conversion of every source format to ARGB and luma: colour bars go in through libyuv's own
+ * ARGB encoders (or libjpeg for MJPEG) and must come out as the same colours. */
+#include "test_util.h"
+
+#include <jpeglib.h>   /* needs stdio.h first */
+#include <libyuv.h>
+
+#include "capture/convert.h"
+
+#define W 64
+#define H 16
+#define BARS 8
+
+/* Eight 8-pixel bars: white, yellow, cyan, green, magenta, red, blue, black (B,G,R,A bytes). */
+static const uint8_t bar_rgb[BARS][3] = {
+    { 235, 235, 235 }, { 235, 235, 16 }, { 16, 235, 235 }, { 16, 235, 16 },
+    { 235, 16, 235 },  { 235, 16, 16 },  { 16, 16, 235 },  { 16, 16, 16 },
+};
+static uint8_t src[W * H * 4];
+
+static void make_bars(void)
+{
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++) {
+            const uint8_t *c = bar_rgb[x / (W / BARS)];
+            uint8_t *p = src + (y * W + x) * 4;
+            p[0] = c[2]; p[1] = c[1]; p[2] = c[0]; p[3] = 255;
+        }
+}
+
+/* Converts f and checks the middle of each bar against the source colour. */
+static void expect_bars(const ng_frame *f, int tol)
+{
+    ng_converter c;
+    convert_init(&c);
+    uint8_t out[W * H * 4];
+    const uint8_t *luma;
+    int ls;
+    assert_int_equal(convert_frame(&c, f, out, W * 4, &luma, &ls), 0);
+    for (int b = 0; b < BARS; b++) {
+        int x = b * (W / BARS) + W / BARS / 2, y = H / 2;
+        const uint8_t *o = out + (y * W + x) * 4, *e = src + (y * W + x) * 4;
+        for (int k = 0; k < 3; k++)
+            if (abs(o[k] - e[k]) > tol)
+                fail_msg("%s bar %d channel %d: got %d, want %d", pixfmt_name(f->fmt), b, k, o[k], e[k]);
+        /* luma follows brightness: white brightest, black darkest */
+        if (b > 0)
+            assert_true(luma[y * ls + x] <= luma[y * ls + (W / BARS / 2)] + 2);
+    }
+    assert_true(luma[(H / 2) * ls + W - 4] < luma[(H / 2) * ls + 4]);
+    convert_free(&c);
+}
+
+static void test_planar_and_packed_yuv(void **s)
+{
+    (void)s;
+    make_bars();
+    ng_frame *f = frame_alloc(NG_PIX_I420, W, H);
+    ARGBToI420(src, W * 4, f->plane[0], f->stride[0], f->plane[1], f->stride[1], f->plane[2], f->stride[2], W, H);
+    expect_bars(f, 12);
+    frame_free(f);
+    f = frame_alloc(NG_PIX_I422, W, H);
+    ARGBToI422(src, W * 4, f->plane[0], f->stride[0], f->plane[1], f->stride[1], f->plane[2], f->stride[2], W, H);
+    expect_bars(f, 12);
+    frame_free(f);
+    f = frame_alloc(NG_PIX_I444, W, H);
+    ARGBToI444(src, W * 4, f->plane[0], f->stride[0], f->plane[1], f->stride[1], f->plane[2], f->stride[2], W, H);
+    expect_bars(f, 12);
+    frame_free(f);
+    f = frame_alloc(NG_PIX_NV12, W, H);
+    ARGBToNV12(src, W * 4, f->plane[0], f->stride[0], f->plane[1], f->stride[1], W, H);
+    expect_bars(f, 12);
+    frame_free(f);
+    f = frame_alloc(NG_PIX_YUYV, W, H);
+    assert_int_equal(f->size, W * H * 2);
+    ARGBToYUY2(src, W * 4, f->plane[0], f->stride[0], W, H);
+    expect_bars(f, 12);
+    frame_free(f);
+    f = frame_alloc(NG_PIX_UYVY, W, H);
+    ARGBToUYVY(src, W * 4, f->plane[0], f->stride[0], W, H);
+    expect_bars(f, 12);
+    frame_free(f);
+}
+
+static void test_rgb_byte_orders(void **s)
+{
+    (void)s;
+    make_bars();
+    ng_frame *f = frame_alloc(NG_PIX_RGB24, W, H);
+    ARGBToRAW(src, W * 4, f->plane[0], f->stride[0], W, H);   /* bytes R,G,B */
+    assert_int_equal(f->plane[0][(H / 2 * W + 44) * 3 + 0], 235); /* red bar: R first */
+    expect_bars(f, 1);
+    frame_free(f);
+    f = frame_alloc(NG_PIX_BGR24, W, H);
+    ARGBToRGB24(src, W * 4, f->plane[0], f->stride[0], W, H); /* bytes B,G,R */
+    expect_bars(f, 1);
+    frame_free(f);
+}
+
+static void test_grey_and_range(void **s)
+{
+    (void)s;
+    ng_frame *f = frame_alloc(NG_PIX_GREY, W, H);
+    memset(f->data, 235, f->size);
+    ng_converter c;
+    convert_init(&c);
+    uint8_t out[W * H * 4];
+    const uint8_t *luma;
+    int ls;
+    assert_int_equal(convert_frame(&c, f, out, W * 4, &luma, &ls), 0);
+    assert_true(out[0] >= 253);          /* video range: 235 is white */
+    f->full_range = true;
+    assert_int_equal(convert_frame(&c, f, out, W * 4, &luma, &ls), 0);
+    assert_true(abs(out[0] - 235) <= 1); /* full range: 235 is light grey */
+    convert_free(&c);
+    frame_free(f);
+}
+
+static void test_bt709_matrix_applies(void **s)
+{
+    (void)s;
+    /* Pure red in video range: BT.601 Y=81 Cb=90 Cr=240; decoded with BT.709 it comes out
+     * differently (red over 255 clips, green goes up): the matrix is used, not ignored. */
+    ng_frame *f = frame_alloc(NG_PIX_I444, 2, 2);
+    memset(f->plane[0], 81, 4);
+    memset(f->plane[1], 90, 4);
+    memset(f->plane[2], 240, 4);
+    ng_converter c;
+    convert_init(&c);
+    uint8_t a601[16], a709[16];
+    const uint8_t *luma;
+    int ls;
+    convert_frame(&c, f, a601, 8, &luma, &ls);
+    f->matrix = NG_MATRIX_BT709;
+    convert_frame(&c, f, a709, 8, &luma, &ls);
+    assert_true(a601[2] > 245 && a601[1] < 10);
+    assert_true(a709[1] > a601[1] + 15);
+    convert_free(&c);
+    frame_free(f);
+}
+
+static size_t encode_jpeg(uint8_t **out)
+{
+    struct jpeg_compress_struct cinfo;
+    struct jpeg_error_mgr jerr;
+    cinfo.err = jpeg_std_error(&jerr);
+    jpeg_create_compress(&cinfo);
+    unsigned long size = 0;
+    *out = NULL;
+    jpeg_mem_dest(&cinfo, out, &size);
+    cinfo.image_width = W;
+    cinfo.image_height = H;
+    cinfo.input_components = 3;
+    cinfo.in_color_space = JCS_RGB;
+    jpeg_set_defaults(&cinfo);
+    jpeg_set_quality(&cinfo, 95, TRUE);
+    jpeg_start_compress(&cinfo, TRUE);
+    uint8_t row[W * 3];
+    while (cinfo.next_scanline < H) {
+        int y = (int)cinfo.next_scanline;
+        for (int x = 0; x < W; x++)
+            for (int k = 0; k < 3; k++)
+                row[x * 3 + k] = src[(y * W + x) * 4 + 2 - k];
+        JSAMPROW r = row;
+        jpeg_write_scanlines(&cinfo, &r, 1);
+    }
+    jpeg_finish_compress(&cinfo);
+    jpeg_destroy_compress(&cinfo);
+    return size;
+}
+
+static int convert_jpeg(const uint8_t *jpg, size_t n)
+{
+    ng_frame *f = frame_alloc_compressed(NG_PIX_MJPEG, W, H, n);
+    memcpy(f->data, jpg, n);
+    ng_converter c;
+    convert_init(&c);
+    uint8_t out[W * H * 4];
+    const uint8_t *luma;
+    int ls;
+    int rc = convert_frame(&c, f, out, W * 4, &luma, &ls);
+    convert_free(&c);
+    frame_free(f);
+    return rc;
+}
+
+static void test_mjpeg(void **s)
+{
+    (void)s;
+    make_bars();
+    uint8_t *jpg;
+    size_t n = encode_jpeg(&jpg);
+    ng_frame *f = frame_alloc_compressed(NG_PIX_MJPEG, W, H, n);
+    memcpy(f->data, jpg, n);
+    expect_bars(f, 24);   /* lossy, and 4:2:0 */
+    frame_free(f);
+    /* Truncated, corrupt, wrong size, not JPEG at all: an error, never a crash. */
+    assert_int_equal(convert_jpeg(jpg, 20), -1);
+    convert_jpeg(jpg, n / 2);   /* a cut scan: libjpeg may pad it; it must not crash */
+    uint8_t *bad = malloc(n);
+    memcpy(bad, jpg, n);
+    for (size_t i = 2; i < 200 && i < n; i++)
+        bad[i] ^= 0x5A;                                  /* wrecked headers */
+    assert_int_equal(convert_jpeg(bad, n), -1);
+    memset(bad, 0x00, n);
+    assert_int_equal(convert_jpeg(bad, n), -1);
+    free(bad);
+    free(jpg);
+}
+
+static void test_frame_sizes(void **s)
+{
+    (void)s;
+    /* 5x3: odd sizes round chroma up */
+    assert_int_equal(pixfmt_frame_size(NG_PIX_I420, 5, 3), 15 + 2 * 3 * 2);
+    assert_int_equal(pixfmt_frame_size(NG_PIX_I422, 5, 3), 15 + 2 * 3 * 3);
+    assert_int_equal(pixfmt_frame_size(NG_PIX_I444, 5, 3), 45);
+    assert_int_equal(pixfmt_frame_size(NG_PIX_GREY, 5, 3), 15);
+    assert_int_equal(pixfmt_frame_size(NG_PIX_NV12, 5, 3), 15 + 6 * 2);
+    assert_int_equal(pixfmt_frame_size(NG_PIX_YUYV, 5, 3), 12 * 3);
+    assert_int_equal(pixfmt_frame_size(NG_PIX_UYVY, 640, 480), 640 * 480 * 2);
+    assert_int_equal(pixfmt_frame_size(NG_PIX_RGB24, 5, 3), 45);
+    assert_int_equal(pixfmt_frame_size(NG_PIX_BGR24, 5, 3), 45);
+    assert_int_equal(pixfmt_frame_size(NG_PIX_MJPEG, 5, 3), 0);
+    assert_int_equal(pixfmt_frame_size(NG_PIX_I420, 0, 3), 0);
+    assert_int_equal(pixfmt_frame_size(NG_PIX_I420, 20000, 3), 0);
+    ng_frame *f = frame_alloc(NG_PIX_NV12, 6, 4);
+    assert_int_equal(f->nplanes, 2);
+    assert_ptr_equal(f->plane[1], f->data + 24);
+    assert_int_equal(f->stride[1], 6);
+    frame_free(f);
+    f = frame_alloc_compressed(NG_PIX_MJPEG, 6, 4, 100);
+    assert_int_equal(f->size, 100);
+    frame_free(f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_frame_sizes),
+        cmocka_unit_test(test_planar_and_packed_yuv),
+        cmocka_unit_test(test_rgb_byte_orders),
+        cmocka_unit_test(test_grey_and_range),
+        cmocka_unit_test(test_bt709_matrix_applies),
+        cmocka_unit_test(test_mjpeg),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
