@@ -41,15 +41,22 @@ int source_spec_parse(const char *text, ng_source_spec *spec, char *why, size_t 
     return 0;
 }
 
+void source_opts_default(ng_source_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->fps = 30;
+    o->format = V4L2_WANT_AUTO;
+    o->input = -1;
+    o->buffers = 4;
+}
+
 ng_source *source_open(const ng_source_spec *spec, const ng_source_opts *opts, ng_errbuf *err)
 {
     const ng_source_ops *ops = NULL;
     switch (spec->kind) {
     case NG_SRC_SIM: ops = &source_sim_ops; break;
     case NG_SRC_FILE: ops = &source_y4m_ops; break;
-    case NG_SRC_V4L2:
-        ng_err_add(err, "v4l2:%s: V4L2 capture is not built into this version yet", spec->path);
-        return NULL;
+    case NG_SRC_V4L2: ops = &source_v4l2_ops; break;
     }
     ng_source *src = calloc(1, sizeof *src);
     if (!src)
@@ -57,6 +64,7 @@ ng_source *source_open(const ng_source_spec *spec, const ng_source_opts *opts, n
     src->ops = ops;
     src->opts = *opts;
     src->fps = opts->fps;
+    src->state = CAP_STREAMING;
     if (ops->open(src, spec, err) < 0) {
         free(src);
         return NULL;

@@ -7,7 +7,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "capture/capture_state.h"
 #include "capture/frame.h"
+#include "capture/v4l2_format.h"
+#include "capture/v4l2_ops.h"
 #include "util/errbuf.h"
 
 typedef enum { NG_SRC_SIM, NG_SRC_FILE, NG_SRC_V4L2 } ng_source_kind;
@@ -22,11 +25,25 @@ typedef struct {
 int source_spec_parse(const char *text, ng_source_spec *spec, char *why, size_t whylen);
 
 typedef struct {
-    double fps;   /* pacing for sources without their own rate (sim) */
+    double fps;   /* pacing for sources without their own rate (sim); asked of capture cards */
     bool fast;    /* no pacing: as fast as possible */
+    /* capture cards */
+    v4l2_format_want format;
+    int width, height;     /* 0: keep the device's (or the DV timings') */
+    int input;             /* -1: keep the current input */
+    int buffers;           /* mmap buffers, 2..32 */
+    const v4l2_ops *ops;   /* NULL: the real system calls */
 } ng_source_opts;
 
-typedef enum { NG_SRC_FRAME, NG_SRC_EOF, NG_SRC_ERROR } ng_source_status;
+void source_opts_default(ng_source_opts *o);
+
+typedef enum {
+    NG_SRC_FRAME,   /* *out holds a frame */
+    NG_SRC_STATE,   /* the source changed state: see src->state and src->detail */
+    NG_SRC_IDLE,    /* nothing yet (waiting, retrying): call again */
+    NG_SRC_EOF,
+    NG_SRC_ERROR,
+} ng_source_status;
 
 typedef struct ng_source ng_source;
 
@@ -43,7 +60,13 @@ struct ng_source {
     const ng_source_ops *ops;
     ng_source_opts opts;
     double fps;       /* the rate the source delivers at (from the file or opts) */
-    int width, height;    /* frame size, known once open */
+    int width, height;    /* frame size, known once open (capture cards: may change) */
+    capture_state state;
+    char detail[256];
+    /* counters of frames lost before they reached us */
+    uint64_t driver_drops;    /* gaps in the driver's sequence numbers */
+    uint64_t skipped;         /* older buffers re-queued unseen to keep the newest */
+    uint64_t error_buffers;   /* buffers the driver flagged as corrupt */
     void *priv;
 };
 
@@ -61,5 +84,6 @@ void source_pace(ng_source_pacer *p, double fps, bool fast);
 
 extern const ng_source_ops source_sim_ops;
 extern const ng_source_ops source_y4m_ops;
+extern const ng_source_ops source_v4l2_ops;
 
 #endif

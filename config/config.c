@@ -78,6 +78,51 @@ static int parse_tolerance(const char *v, void *dst, char *why, size_t n)
     return parse_ranged(v, dst, 0.1, 20, "a tolerance in mm", why, n);
 }
 
+static int parse_int_range(const char *v, int *dst, int lo, int hi)
+{
+    double d;
+    if (parse_numbers(v, &d, 1) < 0 || d != floor(d) || d < lo || d > hi)
+        return -1;
+    *dst = (int)d;
+    return 0;
+}
+
+static int parse_format(const char *v, void *dst, char *why, size_t n)
+{
+    if (v4l2_format_want_parse(v, dst) < 0) {
+        snprintf(why, n, "expected auto, yuyv, uyvy, nv12, mjpeg, rgb24, bgr24 or grey");
+        return -1;
+    }
+    return 0;
+}
+
+static int parse_dimension(const char *v, void *dst, char *why, size_t n)
+{
+    if (parse_int_range(v, dst, 0, 16384) < 0 || (*(int *)dst > 0 && *(int *)dst < 16)) {
+        snprintf(why, n, "expected pixels, 16..16384 (0: the device's)");
+        return -1;
+    }
+    return 0;
+}
+
+static int parse_input(const char *v, void *dst, char *why, size_t n)
+{
+    if (parse_int_range(v, dst, -1, 255) < 0) {
+        snprintf(why, n, "expected an input number 0..255 (-1: leave it)");
+        return -1;
+    }
+    return 0;
+}
+
+static int parse_buffers(const char *v, void *dst, char *why, size_t n)
+{
+    if (parse_int_range(v, dst, 2, 32) < 0) {
+        snprintf(why, n, "expected a buffer count 2..32");
+        return -1;
+    }
+    return 0;
+}
+
 static int parse_point(const char *v, void *dst, char *why, size_t n)
 {
     double xy[2];
@@ -147,6 +192,11 @@ typedef struct {
 static const key_spec keys[] = {
     KEY("capture", "source", parse_source, source),
     KEY("capture", "fps", parse_fps, fps),
+    KEY("capture", "format", parse_format, format),
+    KEY("capture", "width", parse_dimension, width),
+    KEY("capture", "height", parse_dimension, height),
+    KEY("capture", "input", parse_input, input),
+    KEY("capture", "buffers", parse_buffers, buffers),
     KEY("image", "roi", parse_rect, roi),
     KEY("image", "mm_per_px", parse_mm_per_px, mm_per_px),
     KEY("plan", "entry", parse_point, plan.entry),
@@ -318,6 +368,9 @@ void config_defaults(ng_config *cfg)
     memset(cfg, 0, sizeof *cfg);
     snprintf(cfg->source, sizeof cfg->source, "sim:1");
     cfg->fps = 30;
+    cfg->format = V4L2_WANT_AUTO;
+    cfg->input = -1;
+    cfg->buffers = 4;
     cfg->headless = NG_HEADLESS_AUTO;
     cfg->fullscreen = false;
     /* The embedded default plan is the one the built-in simulator scans. */
@@ -336,12 +389,14 @@ int config_write(const ng_config *cfg, const char *path)
     static const char *const headless[] = { "auto", "yes", "no" };
     fprintf(f,
             "# needleguide configuration\n"
-            "[capture]\nsource = %s\nfps = %g\n\n"
+            "[capture]\nsource = %s\nfps = %g\nformat = %s\nwidth = %d\nheight = %d\n"
+            "input = %d\nbuffers = %d\n\n"
             "[image]\nroi = %d,%d,%d,%d\nmm_per_px = %.6g\n\n"
             "[plan]\nentry = %.6g,%.6g\nl4_target = %.6g,%.6g\nl5_target = %.6g,%.6g\n"
             "tolerance_mm = %.6g\n\n"
             "[display]\nfullscreen = %s\nheadless = %s\n",
-            cfg->source, cfg->fps, cfg->roi.x, cfg->roi.y, cfg->roi.w, cfg->roi.h,
+            cfg->source, cfg->fps, v4l2_format_want_name(cfg->format), cfg->width, cfg->height,
+            cfg->input, cfg->buffers, cfg->roi.x, cfg->roi.y, cfg->roi.w, cfg->roi.h,
             cfg->mm_per_px, cfg->plan.entry.x, cfg->plan.entry.y, cfg->plan.l4_target.x,
             cfg->plan.l4_target.y, cfg->plan.l5_target.x, cfg->plan.l5_target.y,
             cfg->plan.tolerance_mm, cfg->fullscreen ? "yes" : "no", headless[cfg->headless]);

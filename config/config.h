@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 
+#include "capture/v4l2_format.h"
 #include "guidance/plan.h"
 #include "util/errbuf.h"
 #include "util/geom.h"
@@ -14,6 +15,10 @@ typedef struct {
     /* [capture] */
     char source[512];   /* sim:SEED | file:PATH | v4l2:/dev/videoN */
     double fps;
+    v4l2_format_want format;   /* capture cards: auto|yuyv|uyvy|nv12|mjpeg|rgb24|bgr24|grey */
+    int width, height;         /* 0: the device's (or the HDMI source's) */
+    int input;                 /* -1: leave the device's input */
+    int buffers;
     /* [image] */
     ng_rect roi;
     double mm_per_px;

@@ -19,17 +19,43 @@ void processed_frame_free(void *p)
 
 static void frame_drop(void *f) { frame_free(f); }
 
+/* A source state change: for the overlay, and a telemetry event line. */
+static void publish_state(pipeline *p)
+{
+    pthread_mutex_lock(&p->detail_lock);
+    snprintf(p->cap_detail, sizeof p->cap_detail, "%s", p->src->detail);
+    pthread_mutex_unlock(&p->detail_lock);
+    atomic_store(&p->cap_state, p->src->state);
+    if (p->telemetry)
+        telemetry_write_source_event(p->telemetry, capture_state_name(p->src->state),
+                                     ng_ns_to_ms(ng_now_ns() - p->t0_ns), p->src->detail);
+}
+
 static void *capture_main(void *arg)
 {
     pipeline *p = arg;
+    if (p->src->state != CAP_STREAMING)
+        publish_state(p);   /* the device was not there at start */
     while (!atomic_load(&p->stop)) {
         ng_frame *f = NULL;
+        capture_state before = p->src->state;
         ng_source_status st = source_next(p->src, &f, &p->source_err);
+        atomic_store(&p->driver_drops, p->src->driver_drops);
+        atomic_store(&p->source_skipped, p->src->skipped);
+        atomic_store(&p->error_buffers, p->src->error_buffers);
+        if (p->src->state != before && st != NG_SRC_STATE)
+            publish_state(p);   /* a state that came with a frame (streaming again) */
         if (st == NG_SRC_FRAME) {
             if (!mailbox_put(&p->captured, f))
                 break;   /* processing has finished */
             continue;
         }
+        if (st == NG_SRC_STATE) {
+            publish_state(p);
+            continue;
+        }
+        if (st == NG_SRC_IDLE)
+            continue;
         atomic_store(&p->status, st == NG_SRC_EOF ? SOURCE_ENDED : SOURCE_FAILED);
         break;
     }
@@ -80,6 +106,8 @@ static void *process_main(void *arg)
         if (p->telemetry) {
             telemetry_frame t = {
                 .frame = n,
+                .width = out->width,
+                .height = out->height,
                 .t_ms = ng_ns_to_ms(out->t_capture_ns - p->t0_ns),
                 .seq = out->seq,
                 .track = out->track,
@@ -110,6 +138,11 @@ int pipeline_start(pipeline *p, const ng_config *cfg, ng_source *src, FILE *tele
     atomic_init(&p->stop, false);
     atomic_init(&p->status, SOURCE_STREAMING);
     atomic_init(&p->processed, 0);
+    atomic_init(&p->cap_state, src->state);
+    atomic_init(&p->driver_drops, 0);
+    atomic_init(&p->source_skipped, 0);
+    atomic_init(&p->error_buffers, 0);
+    pthread_mutex_init(&p->detail_lock, NULL);
     tracker_opts to;
     tracker_opts_default(&to, cfg->roi, cfg->mm_per_px, &cfg->plan);
     p->trk = tracker_new(&to);
@@ -144,7 +177,16 @@ bool pipeline_finished(pipeline *p) { return mailbox_closed(&p->display); }
 
 uint64_t pipeline_skipped(pipeline *p)
 {
-    return mailbox_skipped(&p->captured) + mailbox_skipped(&p->display);
+    return mailbox_skipped(&p->captured) + mailbox_skipped(&p->display) +
+           atomic_load(&p->source_skipped);
+}
+
+capture_state pipeline_capture_state(pipeline *p, char *detail, size_t n)
+{
+    pthread_mutex_lock(&p->detail_lock);
+    snprintf(detail, n, "%s", p->cap_detail);
+    pthread_mutex_unlock(&p->detail_lock);
+    return atomic_load(&p->cap_state);
 }
 
 void pipeline_stop(pipeline *p)
@@ -157,4 +199,5 @@ void pipeline_stop(pipeline *p)
     mailbox_destroy(&p->display);
     tracker_free(p->trk);
     convert_free(&p->conv);
+    pthread_mutex_destroy(&p->detail_lock);
 }

@@ -41,8 +41,13 @@ typedef struct {
     atomic_bool stop;
     _Atomic source_status status;
     ng_errbuf source_err;       /* written by the capture thread before status changes */
+    _Atomic capture_state cap_state;
+    pthread_mutex_t detail_lock;
+    char cap_detail[256];
     atomic_uint_fast64_t processed;
     atomic_uint_fast64_t corrupt;   /* frames that could not be decoded */
+    /* the source's counters, copied by the capture thread for the others to read */
+    atomic_uint_fast64_t driver_drops, source_skipped, error_buffers;
     ng_converter conv;              /* processing thread's */
     int64_t t0_ns;
 } pipeline;
@@ -55,6 +60,9 @@ int pipeline_start(pipeline *p, const ng_config *cfg, ng_source *src, FILE *tele
 bool pipeline_finished(pipeline *p);
 /* Stops and joins both threads, frees what is left in the mailboxes. */
 void pipeline_stop(pipeline *p);
+/* Frames skipped to stay current: re-queued unseen by the source and dropped by the mailboxes. */
 uint64_t pipeline_skipped(pipeline *p);
+/* The capture state and its detail (copied into detail, n bytes). */
+capture_state pipeline_capture_state(pipeline *p, char *detail, size_t n);
 
 #endif

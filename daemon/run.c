@@ -142,7 +142,15 @@ int cmd_run(int argc, char **argv)
         return 2;
     }
     int sfd = signals_setup();   /* before any thread starts, so all inherit the mask */
-    ng_source_opts so = { .fps = cfg.fps, .fast = o.fast };
+    ng_source_opts so;
+    source_opts_default(&so);
+    so.fps = cfg.fps;
+    so.fast = o.fast;
+    so.format = cfg.format;
+    so.width = cfg.width;
+    so.height = cfg.height;
+    so.input = cfg.input;
+    so.buffers = cfg.buffers;
     ng_source *src = source_open(&spec, &so, &err);
     if (!src) {
         fprintf(stderr, "needleguide: run: %s", err.text);
@@ -222,6 +230,8 @@ int cmd_run(int argc, char **argv)
             last_ns = now;
         }
         source_status st = atomic_load(&p.status);
+        char detail[256];
+        capture_state cs = pipeline_capture_state(&p, detail, sizeof detail);
         bool limit_reached = o.max_frames && atomic_load(&p.processed) >= o.max_frames;
         if (finished && (limit_reached || headless))
             quit = true;
@@ -230,7 +240,9 @@ int cmd_run(int argc, char **argv)
             .roi = cfg.roi, .mm_per_px = cfg.mm_per_px, .plan = cfg.plan,
             .fps = fps, .skipped = pipeline_skipped(&p),
             .stale_ms = ng_ns_to_ms(now - last_ns),
-            .source_problem = st == SOURCE_ENDED ? "SOURCE ENDED" : st == SOURCE_FAILED ? "SOURCE ERROR" : NULL,
+            .source_problem = st == SOURCE_ENDED ? "SOURCE ENDED" : st == SOURCE_FAILED ? "SOURCE ERROR"
+                                                                  : capture_state_banner(cs),
+            .driver_drops = atomic_load(&p.driver_drops),
         };
         if (cur) {
             v.argb = cur->argb;

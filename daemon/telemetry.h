@@ -11,11 +11,14 @@ typedef struct {
     uint64_t frame;       /* processed-frame counter */
     double t_ms;          /* capture time since the pipeline started */
     uint64_t seq;         /* source sequence number */
+    int width, height;    /* frame size */
     ng_track track;
     double latency_ms;    /* capture to end of processing */
 } telemetry_frame;
 
 /* Writes one line (with newline) for a frame. */
 void telemetry_write_frame(FILE *f, const telemetry_frame *t);
+/* {"event":"source","state":S,"t_ms":T,"detail":D} */
+void telemetry_write_source_event(FILE *f, const char *state, double t_ms, const char *detail);
 
 #endif

@@ -205,7 +205,12 @@ static void draw_panel(overlay *ov, const overlay_view *v, int win_w)
     snprintf(line, sizeof line, "latency %.1f ms", v->latency_ms);
     y += text(ov, ov->font, x, y, white, line) + 2;
     snprintf(line, sizeof line, "frames skipped %llu", (unsigned long long)v->skipped);
-    y += text(ov, ov->font, x, y, white, line) + 12;
+    y += text(ov, ov->font, x, y, white, line) + 2;
+    if (v->driver_drops) {
+        snprintf(line, sizeof line, "dropped by card %llu", (unsigned long long)v->driver_drops);
+        y += text(ov, ov->font, x, y, amber, line) + 2;
+    }
+    y += 10;
 
     if (v->track.found && v->track.confidence >= TRACK_CONFIDENT)
         snprintf(line, sizeof line, "needle: found (%.0f%%)", v->track.confidence * 100);
@@ -262,7 +267,8 @@ void overlay_draw(overlay *ov, const overlay_view *v)
     int slot = 0;
     char msg[96];
     if (!v->argb) {
-        banner(ov, slot++, (SDL_Color){ 200, 40, 40, 255 }, "WAITING FOR VIDEO");
+        banner(ov, slot++, (SDL_Color){ 200, 40, 40, 255 },
+               v->source_problem ? v->source_problem : "WAITING FOR VIDEO");
     } else if (v->source_problem) {
         banner(ov, slot++, (SDL_Color){ 200, 40, 40, 255 }, v->source_problem);
     } else if (v->stale_ms > OVERLAY_STALE_MS) {

@@ -33,6 +33,7 @@ typedef struct {
     double fps;
     double latency_ms;
     uint64_t skipped;
+    uint64_t driver_drops;    /* frames the capture driver lost */
     double stale_ms;          /* since the newest frame arrived */
     const char *source_problem;   /* e.g. "SOURCE ENDED"; NULL while frames flow */
 } overlay_view;
