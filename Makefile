@@ -37,7 +37,7 @@ BIN := $(BUILD)/needleguide
 TEST_SRC := $(wildcard tests/test_*.c)
 TESTS := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 
-.PHONY: all help demo check check-plain check-san test-run clean
+.PHONY: all help demo check check-plain check-san check-v4l2 test-run clean
 all: $(BIN)
 
 help:
@@ -60,6 +60,16 @@ $(BIN): $(BUILD)/obj/daemon/main.o $(LIB)
 $(BUILD)/tests/%: tests/%.c $(LIB) tests/test_util.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -DNG_BUILD_DIR='"$(BUILD)"' -MMD -MP -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS) $(CMOCKA_LIBS)
+
+# The real-kernel V4L2 scenarios run inside a qemu VM with vivid (tests/vm/).
+VM_TESTS := $(BUILD)/tests/vm/vivid_scenarios
+$(BUILD)/tests/vm/%: tests/vm/%.c $(LIB) tests/test_util.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DNG_BUILD_DIR='"$(BUILD)"' -MMD -MP -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS) $(CMOCKA_LIBS)
+
+check-v4l2: $(BIN) $(VM_TESTS)
+	tests/vm/run.sh $(BUILD)/vm-results 'SDL_VIDEODRIVER=dummy $(VM_TESTS)'; rc=$$?; \
+	cat $(BUILD)/vm-results/output.txt; exit $$rc
 
 DEMO_DIR := $(BUILD)/demo
 demo: $(BIN)

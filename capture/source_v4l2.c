@@ -19,7 +19,7 @@
 
 #define MAX_BUFFERS 32
 #define RETRY_FIRST_MS 100
-#define RETRY_MAX_MS 2000
+#define RETRY_MAX_MS 500       /* reopening or asking for timings is cheap: retry often */
 #define IDLE_SLICE_MS 250      /* next() returns at least this often, so stop is prompt */
 #define LOG_EVERY_NS (5 * 1000000000LL)
 
@@ -29,6 +29,7 @@ typedef struct {
     int fd;
     uint32_t type;           /* V4L2_BUF_TYPE_VIDEO_CAPTURE or _MPLANE */
     bool mplane, has_dv, streaming;
+    uint32_t input;          /* current input: source-change events are per input */
     uint32_t fourcc;
     ng_pixfmt fmt;
     int width, height;
@@ -44,11 +45,13 @@ typedef struct {
     int64_t retry_at_ns;
     int64_t last_log_ns;
     unsigned suppressed;     /* failure messages not logged since last_log_ns */
+    bool changed;            /* set_state saw something new since this was cleared */
 } v4l2_source;
 
 /* ---- errors, states, logs ---- */
 
-/* Moves to a new state; returns true if it changed (the caller then reports NG_SRC_STATE). */
+/* Moves to a state; returns true if the state or its cause changed (the caller then reports
+ * NG_SRC_STATE). A retry loop meeting the same failure again reports nothing new. */
 static bool set_state(ng_source *src, capture_state st, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static bool set_state(ng_source *src, capture_state st, const char *fmt, ...)
@@ -59,15 +62,14 @@ static bool set_state(ng_source *src, capture_state st, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(detail, sizeof detail, fmt, ap);
     va_end(ap);
-    bool changed = st != src->state;
+    bool changed = st != src->state || strcmp(detail, src->detail) != 0;
     int64_t now = ng_now_ns();
     /* Logs rate-limited: every change, repeats at most every few seconds with a count. */
     if (changed || now - s->last_log_ns > LOG_EVERY_NS) {
         if (s->suppressed)
-            NG_WARN("v4l2", "%s: %s: %s (and %u more like it)", s->path, capture_state_name(st),
-                    detail, s->suppressed);
-        else
-            NG_INFO("v4l2", "%s: %s%s%s", s->path, capture_state_name(st), *detail ? ": " : "", detail);
+            NG_INFO("v4l2", "%s: %s: %u more attempts, not logged", s->path,
+                    capture_state_name(src->state), s->suppressed);
+        NG_INFO("v4l2", "%s: %s%s%s", s->path, capture_state_name(st), *detail ? ": " : "", detail);
         s->last_log_ns = now;
         s->suppressed = 0;
     } else {
@@ -75,6 +77,7 @@ static bool set_state(ng_source *src, capture_state st, const char *fmt, ...)
     }
     src->state = st;
     snprintf(src->detail, sizeof src->detail, "%s", detail);
+    s->changed |= changed;
     return changed;
 }
 
@@ -122,7 +125,7 @@ static int setup_input(ng_source *src)
     struct v4l2_input in = { 0 };
     s->has_dv = false;
     if (v4l2_xioctl(s->ops, s->fd, VIDIOC_G_INPUT, &cur) == 0) {
-        in.index = (uint32_t)cur;
+        in.index = s->input = (uint32_t)cur;
         if (v4l2_xioctl(s->ops, s->fd, VIDIOC_ENUMINPUT, &in) == 0)
             s->has_dv = (in.capabilities & V4L2_IN_CAP_DV_TIMINGS) != 0;
     }
@@ -290,7 +293,7 @@ static int start(ng_source *src)
     if (setup_input(src) < 0 || setup_format(src) < 0)
         return -1;
     /* Resolution changes arrive as events, polled together with the frames. */
-    struct v4l2_event_subscription sub = { .type = V4L2_EVENT_SOURCE_CHANGE };
+    struct v4l2_event_subscription sub = { .type = V4L2_EVENT_SOURCE_CHANGE, .id = s->input };
     v4l2_xioctl(s->ops, s->fd, VIDIOC_SUBSCRIBE_EVENT, &sub);
     if (setup_buffers(src) < 0)
         return -1;
@@ -440,11 +443,11 @@ static ng_source_status v4l2_next(ng_source *src, ng_frame **out, ng_errbuf *err
             ng_sleep_until_ns(now + (wait < slice ? wait : slice));
             return NG_SRC_IDLE;
         }
-        capture_state before = src->state;
+        s->changed = false;
         if (start(src) < 0) {
             teardown(s);
             schedule_retry(s);
-            return src->state != before ? NG_SRC_STATE : NG_SRC_IDLE;
+            return s->changed ? NG_SRC_STATE : NG_SRC_IDLE;
         }
         s->retry_ms = RETRY_FIRST_MS;
         char fc[5];

@@ -279,8 +279,11 @@ int cmd_run(int argc, char **argv)
         fclose(tel);
         NG_INFO("run", "telemetry: %s (%llu frames)", o.telemetry_path, (unsigned long long)processed);
     }
-    NG_INFO("run", "%llu frames processed, %llu skipped", (unsigned long long)processed,
-            (unsigned long long)skipped);
+    NG_INFO("run", "%llu frames processed, %llu skipped, %llu dropped by the card, "
+            "%llu error buffers, %llu undecodable", (unsigned long long)processed,
+            (unsigned long long)skipped, (unsigned long long)atomic_load(&p.driver_drops),
+            (unsigned long long)atomic_load(&p.error_buffers),
+            (unsigned long long)atomic_load(&p.corrupt));
     if (st == SOURCE_FAILED) {
         fprintf(stderr, "needleguide: run: %s", p.source_err.text);
         return 2;
