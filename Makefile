@@ -43,7 +43,8 @@ all: $(BIN)
 help:
 	@echo "make            build $(BIN)"
 	@echo "make demo       run the daemon ~10 s on the built-in simulated scan; writes a PNG and telemetry"
-	@echo "make check      all tests, plain and under ASan+UBSan"
+	@echo "make check      all tests: plain, under ASan+UBSan, and V4L2 against vivid in a qemu VM"
+	@echo "make check-v4l2 only the real-kernel V4L2 scenarios (tests/vm/)"
 	@echo "make clean"
 
 $(BUILD)/obj/%.o: %.c
@@ -96,7 +97,7 @@ check-plain:
 check-san:
 	$(MAKE) BUILD=build/san SAN=1 test-run
 
-check: check-plain check-san
+check: check-plain check-san check-v4l2
 
 clean:
 	rm -rf $(BUILD)

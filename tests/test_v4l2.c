@@ -1,0 +1,525 @@
+/* The V4L2 source against a fake device substituted through the ops table. */
+#include <errno.h>
+#include <linux/videodev2.h>
+#include <math.h>
+#include <sys/mman.h>
+
+#include "test_util.h"
+
+#include "capture/source_v4l2.h"
+#include "util/clock.h"
+
+/* ---- the fake device ---- */
+
+#define NBUF 4
+#define FAKE_FD 42
+
+static struct {
+    uint32_t formats[8];
+    int nformats;
+    uint32_t width, height, bytesperline, fourcc, colorspace;
+    bool dv;                      /* input 0 has DV timings */
+    int dv_errno;                 /* QUERY_DV_TIMINGS fails with this, 0: ok */
+    int open_errno, dqbuf_errno, streamon_errno;
+    int opens;
+    int64_t open_ns[8];
+    uint8_t mem[NBUF][1 << 20];
+    bool queued[NBUF];
+    /* buffers the "hardware" has filled, in order */
+    struct { int index; uint32_t seq, flags, bytesused; } ready[16];
+    int nready;
+    bool event_pending;
+    bool streaming;
+} dev;
+
+static void fake_reset(void)
+{
+    memset(&dev, 0, sizeof dev);
+    dev.formats[0] = V4L2_PIX_FMT_YUYV;
+    dev.formats[1] = V4L2_PIX_FMT_MJPEG;
+    dev.nformats = 2;
+    dev.width = 64;
+    dev.height = 32;
+    dev.fourcc = V4L2_PIX_FMT_YUYV;
+    dev.colorspace = V4L2_COLORSPACE_SRGB;
+}
+
+/* The hardware fills queued buffer `index` with `value` and marks it ready. */
+static void fill(int index, uint32_t seq, uint32_t flags, uint8_t value)
+{
+    assert_true(dev.queued[index]);
+    dev.queued[index] = false;
+    memset(dev.mem[index], value, sizeof dev.mem[index]);
+    dev.ready[dev.nready].index = index;
+    dev.ready[dev.nready].seq = seq;
+    dev.ready[dev.nready].flags = flags;
+    dev.ready[dev.nready].bytesused = dev.bytesperline * dev.height;
+    dev.nready++;
+}
+
+static int f_open(const char *path, int flags)
+{
+    (void)path; (void)flags;
+    if (dev.opens < 8)
+        dev.open_ns[dev.opens] = ng_now_ns();
+    dev.opens++;
+    if (dev.open_errno) {
+        errno = dev.open_errno;
+        return -1;
+    }
+    return FAKE_FD;
+}
+
+static int f_close(int fd) { (void)fd; return 0; }
+
+static void fill_pix(struct v4l2_pix_format *p)
+{
+    p->width = dev.width;
+    p->height = dev.height;
+    p->pixelformat = dev.fourcc;
+    p->bytesperline = dev.bytesperline;
+    p->sizeimage = dev.bytesperline * dev.height;
+    p->colorspace = dev.colorspace;
+    p->field = V4L2_FIELD_NONE;
+}
+
+static int fail_with(int e) { errno = e; return -1; }
+
+static int f_ioctl(int fd, unsigned long req, void *arg)
+{
+    assert_int_equal(fd, FAKE_FD);
+    switch (req) {
+    case VIDIOC_QUERYCAP: {
+        struct v4l2_capability *c = arg;
+        memset(c, 0, sizeof *c);
+        snprintf((char *)c->card, sizeof c->card, "fake");
+        c->capabilities = V4L2_CAP_VIDEO_CAPTURE | V4L2_CAP_STREAMING;
+        return 0;
+    }
+    case VIDIOC_G_INPUT: *(int *)arg = 0; return 0;
+    case VIDIOC_S_INPUT: return *(int *)arg == 0 ? 0 : fail_with(EINVAL);
+    case VIDIOC_ENUMINPUT: {
+        struct v4l2_input *in = arg;
+        if (in->index != 0)
+            return fail_with(EINVAL);
+        in->capabilities = dev.dv ? V4L2_IN_CAP_DV_TIMINGS : 0;
+        return 0;
+    }
+    case VIDIOC_QUERY_DV_TIMINGS: return dev.dv_errno ? fail_with(dev.dv_errno) : 0;
+    case VIDIOC_S_DV_TIMINGS: return 0;
+    case VIDIOC_ENUM_FMT: {
+        struct v4l2_fmtdesc *d = arg;
+        if ((int)d->index >= dev.nformats)
+            return fail_with(EINVAL);
+        d->pixelformat = dev.formats[d->index];
+        return 0;
+    }
+    case VIDIOC_G_FMT: fill_pix(&((struct v4l2_format *)arg)->fmt.pix); return 0;
+    case VIDIOC_S_FMT: {
+        struct v4l2_pix_format *p = &((struct v4l2_format *)arg)->fmt.pix;
+        dev.fourcc = p->pixelformat;   /* the fake accepts any format, keeps its size */
+        if (!dev.bytesperline || dev.bytesperline < dev.width * 2)
+            dev.bytesperline = dev.width * 2;
+        fill_pix(p);
+        return 0;
+    }
+    case VIDIOC_G_PARM: case VIDIOC_S_PARM: return fail_with(ENOTTY);
+    case VIDIOC_SUBSCRIBE_EVENT: return 0;
+    case VIDIOC_DQEVENT: {
+        if (!dev.event_pending)
+            return fail_with(ENOENT);
+        dev.event_pending = false;
+        struct v4l2_event *ev = arg;
+        memset(ev, 0, sizeof *ev);
+        ev->type = V4L2_EVENT_SOURCE_CHANGE;
+        ev->u.src_change.changes = V4L2_EVENT_SRC_CH_RESOLUTION;
+        return 0;
+    }
+    case VIDIOC_REQBUFS: {
+        struct v4l2_requestbuffers *rb = arg;
+        if (rb->count > NBUF)
+            rb->count = NBUF;
+        memset(dev.queued, 0, sizeof dev.queued);   /* (re)allocated: none queued */
+        dev.nready = 0;
+        return 0;
+    }
+    case VIDIOC_QUERYBUF: {
+        struct v4l2_buffer *b = arg;
+        b->length = sizeof dev.mem[0];
+        b->m.offset = b->index * 4096;
+        return 0;
+    }
+    case VIDIOC_QBUF: {
+        struct v4l2_buffer *b = arg;
+        assert_false(dev.queued[b->index]);   /* never queued twice */
+        dev.queued[b->index] = true;
+        return 0;
+    }
+    case VIDIOC_DQBUF: {
+        if (dev.dqbuf_errno)
+            return fail_with(dev.dqbuf_errno);
+        if (!dev.nready)
+            return fail_with(EAGAIN);
+        struct v4l2_buffer *b = arg;
+        b->index = (uint32_t)dev.ready[0].index;
+        b->sequence = dev.ready[0].seq;
+        b->flags = dev.ready[0].flags | V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC;
+        b->bytesused = dev.ready[0].bytesused;
+        b->timestamp.tv_sec = 1000;
+        b->timestamp.tv_usec = 250;
+        memmove(dev.ready, dev.ready + 1, sizeof dev.ready[0] * (size_t)--dev.nready);
+        return 0;
+    }
+    case VIDIOC_STREAMON:
+        if (dev.streamon_errno)
+            return fail_with(dev.streamon_errno);
+        dev.streaming = true;
+        return 0;
+    case VIDIOC_STREAMOFF:   /* like V4L2: every buffer returns to the application */
+        dev.streaming = false;
+        memset(dev.queued, 0, sizeof dev.queued);
+        dev.nready = 0;
+        return 0;
+    }
+    return fail_with(ENOTTY);
+}
+
+static void *f_mmap(void *a, size_t len, int prot, int flags, int fd, off_t off)
+{
+    (void)a; (void)len; (void)prot; (void)flags; (void)fd;
+    return dev.mem[off / 4096];
+}
+
+static int f_munmap(void *a, size_t len) { (void)a; (void)len; return 0; }
+
+static int f_poll(struct pollfd *p, nfds_t n, int timeout)
+{
+    (void)n;
+    assert_true(timeout >= 100 && timeout <= 1000);   /* always a validated timeout */
+    p->revents = 0;
+    if (dev.dqbuf_errno)
+        p->revents |= POLLERR;
+    if (dev.nready)
+        p->revents |= POLLIN;
+    if (dev.event_pending)
+        p->revents |= POLLPRI;
+    return p->revents ? 1 : 0;
+}
+
+static const v4l2_ops fake_ops = { f_open, f_close, f_ioctl, f_mmap, f_munmap, f_poll };
+
+static ng_source *open_fake(v4l2_format_want want)
+{
+    ng_source_spec spec;
+    char why[200];
+    assert_int_equal(source_spec_parse("v4l2:/dev/video0", &spec, why, sizeof why), 0);
+    ng_source_opts o;
+    source_opts_default(&o);
+    o.ops = &fake_ops;
+    o.format = want;
+    ng_errbuf err = { 0 };
+    ng_source *src = source_open(&spec, &o, &err);
+    if (!src)
+        fail_msg("%s", err.text);
+    return src;
+}
+
+/* ---- tests ---- */
+
+static void test_format_choice(void **s)
+{
+    (void)s;
+    uint32_t out;
+    const uint32_t offered[] = { V4L2_PIX_FMT_MJPEG, V4L2_PIX_FMT_RGB24, V4L2_PIX_FMT_YUYV,
+                                 V4L2_PIX_FMT_NV12 };
+    assert_int_equal(v4l2_choose_format(offered, 4, V4L2_WANT_AUTO, &out), 0);
+    assert_int_equal(out, V4L2_PIX_FMT_NV12);             /* cheapest first */
+    assert_int_equal(v4l2_choose_format(offered, 2, V4L2_WANT_AUTO, &out), 0);
+    assert_int_equal(out, V4L2_PIX_FMT_RGB24);            /* before MJPEG's decode */
+    assert_int_equal(v4l2_choose_format(offered, 1, V4L2_WANT_AUTO, &out), 0);
+    assert_int_equal(out, V4L2_PIX_FMT_MJPEG);
+    assert_int_equal(v4l2_choose_format(offered, 4, V4L2_WANT_YUYV, &out), 0);
+    assert_int_equal(out, V4L2_PIX_FMT_YUYV);
+    assert_int_equal(v4l2_choose_format(offered, 4, V4L2_WANT_UYVY, &out), -1);
+    const uint32_t odd[] = { V4L2_PIX_FMT_YVU420 };
+    assert_int_equal(v4l2_choose_format(odd, 1, V4L2_WANT_AUTO, &out), -1);
+    v4l2_format_want w;
+    assert_int_equal(v4l2_format_want_parse("mjpeg", &w), 0);
+    assert_int_equal(w, V4L2_WANT_MJPEG);
+    assert_int_equal(v4l2_format_want_parse("h264", &w), -1);
+}
+
+static void test_colorimetry(void **s)
+{
+    (void)s;
+    ng_matrix m;
+    bool full;
+    v4l2_colorimetry(V4L2_COLORSPACE_REC709, 0, 0, V4L2_PIX_FMT_YUYV, &m, &full);
+    assert_int_equal(m, NG_MATRIX_BT709);
+    assert_false(full);
+    v4l2_colorimetry(V4L2_COLORSPACE_SRGB, 0, 0, V4L2_PIX_FMT_YUYV, &m, &full);
+    assert_int_equal(m, NG_MATRIX_BT601);
+    assert_false(full);
+    v4l2_colorimetry(V4L2_COLORSPACE_SRGB, V4L2_YCBCR_ENC_709, V4L2_QUANTIZATION_FULL_RANGE,
+                     V4L2_PIX_FMT_NV12, &m, &full);
+    assert_int_equal(m, NG_MATRIX_BT709);
+    assert_true(full);
+    v4l2_colorimetry(V4L2_COLORSPACE_JPEG, 0, 0, V4L2_PIX_FMT_YUYV, &m, &full);
+    assert_true(full);
+    v4l2_colorimetry(V4L2_COLORSPACE_REC709, 0, V4L2_QUANTIZATION_LIM_RANGE, V4L2_PIX_FMT_MJPEG, &m, &full);
+    assert_true(full);   /* JPEG data is full range */
+}
+
+static void test_timeout_validation(void **s)
+{
+    (void)s;
+    assert_int_equal(v4l2_frame_timeout_ms(30), 100);
+    assert_int_equal(v4l2_frame_timeout_ms(10), 300);
+    assert_int_equal(v4l2_frame_timeout_ms(1), 1000);
+    assert_int_equal(v4l2_frame_timeout_ms(240), 100);
+    assert_int_equal(v4l2_frame_timeout_ms(NAN), 100);
+    assert_int_equal(v4l2_frame_timeout_ms(0), 100);
+    assert_int_equal(v4l2_frame_timeout_ms(-5), 100);
+    assert_int_equal(v4l2_frame_timeout_ms(INFINITY), 100);
+    assert_int_equal(v4l2_frame_timeout_ms(1e12), 100);
+}
+
+static void test_drain_to_newest(void **s)
+{
+    (void)s;
+    fake_reset();
+    ng_source *src = open_fake(V4L2_WANT_AUTO);
+    assert_int_equal(src->state, CAP_STREAMING);
+    assert_int_equal(src->width, 64);
+    for (int i = 0; i < NBUF; i++)
+        assert_true(dev.queued[i]);
+    fill(0, 10, 0, 0x10);
+    fill(1, 11, 0, 0x11);
+    fill(2, 12, 0, 0x12);
+    ng_frame *f = NULL;
+    ng_errbuf err = { 0 };
+    assert_int_equal(source_next(src, &f, &err), NG_SRC_FRAME);
+    assert_int_equal(f->fmt, NG_PIX_YUYV);
+    assert_int_equal(f->data[0], 0x12);                /* the newest */
+    assert_int_equal(src->skipped, 2);                 /* the two older, re-queued unseen */
+    assert_int_equal(f->t_capture_ns, 1000LL * 1000000000 + 250000);   /* the kernel's time */
+    assert_int_equal(f->seq, 0);
+    for (int i = 0; i < NBUF; i++)
+        assert_true(dev.queued[i]);                    /* everything back with the driver */
+    frame_free(f);
+
+    /* a gap in the driver's numbering is counted as dropped by the card */
+    fill(3, 15, 0, 0x15);
+    assert_int_equal(source_next(src, &f, &err), NG_SRC_FRAME);
+    assert_int_equal(src->driver_drops, 2);
+    assert_int_equal(f->seq, 1);
+    frame_free(f);
+
+    /* a corrupt buffer is skipped and counted, the good one after it delivered */
+    fill(0, 16, V4L2_BUF_FLAG_ERROR, 0xEE);
+    fill(1, 17, 0, 0x17);
+    assert_int_equal(source_next(src, &f, &err), NG_SRC_FRAME);
+    assert_int_equal(f->data[0], 0x17);
+    assert_int_equal(src->error_buffers, 1);
+    frame_free(f);
+    fill(2, 18, V4L2_BUF_FLAG_ERROR, 0xEE);
+    assert_int_equal(source_next(src, &f, &err), NG_SRC_IDLE);   /* nothing good: no frame */
+    assert_true(dev.queued[2]);
+    source_close(src);
+}
+
+static void test_bytesperline_padding(void **s)
+{
+    (void)s;
+    fake_reset();
+    dev.bytesperline = 64 * 2 + 32;   /* padded rows */
+    ng_source *src = open_fake(V4L2_WANT_YUYV);
+    for (int y = 0; y < 32; y++) {
+        memset(dev.mem[0] + y * dev.bytesperline, y, 128);
+        memset(dev.mem[0] + y * dev.bytesperline + 128, 0xEE, 32);
+    }
+    dev.queued[0] = false;
+    dev.ready[0].index = 0;
+    dev.ready[0].seq = 1;
+    dev.ready[0].bytesused = dev.bytesperline * 32;
+    dev.nready = 1;
+    ng_frame *f = NULL;
+    ng_errbuf err = { 0 };
+    assert_int_equal(source_next(src, &f, &err), NG_SRC_FRAME);
+    assert_int_equal(f->stride[0], 128);
+    for (int y = 0; y < 32; y++)
+        for (int x = 0; x < 128; x++)
+            if (f->plane[0][y * 128 + x] != y)
+                fail_msg("row %d byte %d: padding leaked in", y, x);
+    frame_free(f);
+    source_close(src);
+}
+
+static void test_error_states(void **s)
+{
+    (void)s;
+    static const struct { int e; capture_state st; } map[] = {
+        { ENOENT, CAP_NO_DEVICE }, { ENODEV, CAP_NO_DEVICE }, { EACCES, CAP_NO_DEVICE },
+        { ENOLINK, CAP_NO_SIGNAL }, { ENOLCK, CAP_NO_SYNC }, { ERANGE, CAP_UNSUPPORTED },
+        { EIO, CAP_STALLED }, { EPIPE, CAP_STALLED },
+    };
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        assert_int_equal(capture_state_for_errno(map[i].e), map[i].st);
+    assert_string_equal(capture_state_name(CAP_NO_SIGNAL), "no_signal");
+    assert_string_equal(capture_state_banner(CAP_NO_DEVICE), "NO DEVICE");
+    assert_null(capture_state_banner(CAP_STREAMING));
+
+    /* HDMI input without a signal: opens, says no_signal, does not fail */
+    static const struct { int e; capture_state st; } dv[] = {
+        { ENOLINK, CAP_NO_SIGNAL }, { ENOLCK, CAP_NO_SYNC }, { ERANGE, CAP_UNSUPPORTED } };
+    for (size_t i = 0; i < 3; i++) {
+        fake_reset();
+        dev.dv = true;
+        dev.dv_errno = dv[i].e;
+        ng_source *src = open_fake(V4L2_WANT_AUTO);
+        assert_int_equal(src->state, dv[i].st);
+        assert_false(dev.streaming);
+        source_close(src);
+    }
+}
+
+static void test_unplug_and_back(void **s)
+{
+    (void)s;
+    fake_reset();
+    ng_source *src = open_fake(V4L2_WANT_AUTO);
+    ng_frame *f = NULL;
+    ng_errbuf err = { 0 };
+    dev.dqbuf_errno = ENODEV;                      /* unplugged while streaming */
+    assert_int_equal(source_next(src, &f, &err), NG_SRC_STATE);
+    assert_int_equal(src->state, CAP_NO_DEVICE);
+    dev.dqbuf_errno = 0;
+    dev.open_errno = ENOENT;                       /* the node is gone for now */
+    int64_t t0 = ng_now_ns();
+    int opens0 = dev.opens;
+    while (dev.opens == opens0 && ng_now_ns() - t0 < 2000000000LL)
+        source_next(src, &f, &err);
+    assert_true(ng_now_ns() - t0 < 400 * 1000000LL);   /* first retry promptly (<= 250 ms + slack) */
+    assert_int_equal(src->state, CAP_NO_DEVICE);
+    dev.open_errno = 0;                            /* plugged back */
+    ng_source_status st;
+    do
+        st = source_next(src, &f, &err);
+    while (st == NG_SRC_IDLE && ng_now_ns() - t0 < 3000000000LL);
+    assert_int_equal(st, NG_SRC_STATE);
+    assert_int_equal(src->state, CAP_STREAMING);
+    assert_true(dev.streaming);
+    source_close(src);
+}
+
+static void test_source_change(void **s)
+{
+    (void)s;
+    fake_reset();
+    dev.dv = true;
+    ng_source *src = open_fake(V4L2_WANT_AUTO);
+    ng_frame *f = NULL;
+    ng_errbuf err = { 0 };
+    dev.width = 128;          /* the source switches resolution */
+    dev.height = 64;
+    dev.bytesperline = 0;
+    dev.event_pending = true;
+    assert_int_equal(source_next(src, &f, &err), NG_SRC_STATE);
+    assert_int_equal(src->state, CAP_FORMAT_CHANGED);
+    assert_false(dev.streaming);
+    assert_int_equal(source_next(src, &f, &err), NG_SRC_STATE);   /* renegotiated at once */
+    assert_int_equal(src->state, CAP_STREAMING);
+    assert_int_equal(src->width, 128);
+    fill(0, 1, 0, 0x42);
+    assert_int_equal(source_next(src, &f, &err), NG_SRC_FRAME);
+    assert_int_equal(f->width, 128);
+    assert_int_equal(f->height, 64);
+    frame_free(f);
+    source_close(src);
+}
+
+static void test_stall_and_streamon_failure(void **s)
+{
+    (void)s;
+    fake_reset();
+    ng_source *src = open_fake(V4L2_WANT_AUTO);
+    ng_frame *f = NULL;
+    ng_errbuf err = { 0 };
+    assert_int_equal(source_next(src, &f, &err), NG_SRC_STATE);   /* no frame in time */
+    assert_int_equal(src->state, CAP_STALLED);
+    assert_int_equal(source_next(src, &f, &err), NG_SRC_IDLE);    /* same cause: quiet */
+    fill(0, 1, 0, 1);
+    assert_int_equal(source_next(src, &f, &err), NG_SRC_FRAME);   /* frames again */
+    assert_int_equal(src->state, CAP_STREAMING);
+    frame_free(f);
+    source_close(src);
+
+    fake_reset();
+    dev.streamon_errno = EIO;
+    src = open_fake(V4L2_WANT_AUTO);
+    assert_int_equal(src->state, CAP_STALLED);
+    assert_non_null(strstr(src->detail, "STREAMON"));
+    dev.streamon_errno = 0;
+    ng_source_status st;
+    int64_t t0 = ng_now_ns();
+    do
+        st = source_next(src, &f, &err);
+    while (st == NG_SRC_IDLE && ng_now_ns() - t0 < 2000000000LL);
+    assert_int_equal(src->state, CAP_STREAMING);
+    source_close(src);
+}
+
+static void test_unsupported_format_is_bad_input(void **s)
+{
+    (void)s;
+    fake_reset();
+    ng_source_spec spec;
+    char why[200];
+    source_spec_parse("v4l2:/dev/video0", &spec, why, sizeof why);
+    ng_source_opts o;
+    source_opts_default(&o);
+    o.ops = &fake_ops;
+    o.format = V4L2_WANT_NV12;   /* the fake offers YUYV and MJPEG */
+    ng_errbuf err = { 0 };
+    assert_null(source_open(&spec, &o, &err));
+    assert_non_null(strstr(err.text, "format nv12 not offered (device offers: YUYV,MJPG)"));
+}
+
+static void test_mjpeg_uses_bytesused(void **s)
+{
+    (void)s;
+    fake_reset();
+    ng_source *src = open_fake(V4L2_WANT_MJPEG);
+    fill(0, 1, 0, 0xAB);
+    dev.ready[0].bytesused = 1234;
+    ng_frame *f = NULL;
+    ng_errbuf err = { 0 };
+    assert_int_equal(source_next(src, &f, &err), NG_SRC_FRAME);
+    assert_int_equal(f->fmt, NG_PIX_MJPEG);
+    assert_int_equal(f->size, 1234);
+    assert_true(f->full_range);
+    frame_free(f);
+    fill(1, 2, 0, 0xAB);
+    dev.ready[0].bytesused = 0;   /* an empty buffer: skipped and counted */
+    assert_int_equal(source_next(src, &f, &err), NG_SRC_IDLE);
+    assert_int_equal(src->error_buffers, 1);
+    source_close(src);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_format_choice),
+        cmocka_unit_test(test_colorimetry),
+        cmocka_unit_test(test_timeout_validation),
+        cmocka_unit_test(test_drain_to_newest),
+        cmocka_unit_test(test_bytesperline_padding),
+        cmocka_unit_test(test_error_states),
+        cmocka_unit_test(test_unplug_and_back),
+        cmocka_unit_test(test_source_change),
+        cmocka_unit_test(test_stall_and_streamon_failure),
+        cmocka_unit_test(test_unsupported_format_is_bad_input),
+        cmocka_unit_test(test_mjpeg_uses_bytesused),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
