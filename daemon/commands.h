@@ -3,5 +3,6 @@
 
 int cmd_run(int argc, char **argv);
 int cmd_check_config(int argc, char **argv);
+int cmd_list_devices(int argc, char **argv);
 
 #endif

@@ -12,6 +12,7 @@ static void usage(FILE *f)
             "  run           capture, track, guide and show the overlay (default: simulated scan)\n"
             "  simulate      write a simulated scan, its ground truth and its config\n"
             "  check-config  validate a config file (exit 0 or 2)\n"
+            "  list-devices  capture devices, their inputs, formats, sizes and rates [--json]\n"
             "Research and training software, not a cleared medical device.\n");
 }
 
@@ -28,6 +29,8 @@ int main(int argc, char **argv)
         return cmd_simulate(argc - 1, argv + 1);
     if (!strcmp(cmd, "check-config"))
         return cmd_check_config(argc - 1, argv + 1);
+    if (!strcmp(cmd, "list-devices"))
+        return cmd_list_devices(argc - 1, argv + 1);
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
         usage(stdout);
         return 0;

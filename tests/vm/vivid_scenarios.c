@@ -470,10 +470,56 @@ static void test_streamon_error(void **s)
     assert_int_equal(finish(&d, true, 30), 0);
 }
 
+static json_object *find(json_object *arr, const char *key, const char *value)
+{
+    for (size_t i = 0; i < json_object_array_length(arr); i++) {
+        json_object *o = json_object_array_get_idx(arr, i);
+        json_object *v;
+        if (json_object_object_get_ex(o, key, &v) && !strcmp(json_object_get_string(v), value))
+            return o;
+    }
+    return NULL;
+}
+
+static void test_list_devices(void **s)
+{
+    (void)s;
+    reset_vivid();
+    assert_int_equal(system(BIN " list-devices --json > /tmp/devices.json"), 0);
+    json_object *all = json_object_from_file("/tmp/devices.json");
+    assert_non_null(all);
+    json_object *dev = find(all, "path", DEV);
+    assert_non_null(dev);
+    assert_string_equal(json_object_get_string(json_object_object_get(dev, "driver")), "vivid");
+    json_object *inputs = json_object_object_get(dev, "inputs");
+    json_object *hdmi = find(inputs, "name", "HDMI 0"), *cam = find(inputs, "name", "Webcam 0");
+    assert_non_null(hdmi);
+    assert_non_null(cam);
+    assert_true(json_object_get_boolean(json_object_object_get(hdmi, "dv_timings")));
+    assert_false(json_object_get_boolean(json_object_object_get(cam, "dv_timings")));
+    json_object *yuyv = find(json_object_object_get(dev, "formats"), "fourcc", "YUYV");
+    assert_non_null(yuyv);
+    assert_true(json_object_get_boolean(json_object_object_get(yuyv, "supported")));
+    json_object *sizes = json_object_object_get(yuyv, "sizes");
+    bool vga = false;
+    for (size_t i = 0; i < json_object_array_length(sizes); i++) {
+        json_object *z = json_object_array_get_idx(sizes, i);
+        if (json_object_get_int(json_object_object_get(z, "width")) == 640 &&
+            json_object_get_int(json_object_object_get(z, "height")) == 480)
+            vga = json_object_array_length(json_object_object_get(z, "fps")) > 0;
+    }
+    assert_true(vga);
+    json_object_put(all);
+    /* and the text form names the same */
+    assert_int_equal(system(BIN " list-devices | grep -q 'input 3: HDMI 0 (DV timings)'"), 0);
+    assert_int_equal(system(BIN " list-devices | grep -q 'format YUYV'"), 0);
+}
+
 int main(void)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_teardown(test_list_devices, cleanup),
         cmocka_unit_test_teardown(test_120_frames, cleanup),
         cmocka_unit_test_teardown(test_formats_and_sizes, cleanup),
         cmocka_unit_test_teardown(test_hdmi_resolution_change, cleanup),
