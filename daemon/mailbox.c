@@ -1,6 +1,6 @@
 #include "daemon/mailbox.h"
 
-void mailbox_init(ng_mailbox *mb, mailbox_drop_fn drop, mailbox_wake_fn wake, void *wake_ctx)
+void mailbox_init(ng_mailbox *mb, mailbox_drop_fn drop, mailbox_wake_fn wake, void *ctx)
 {
     pthread_mutex_init(&mb->lock, NULL);
     pthread_cond_init(&mb->cond, NULL);
@@ -9,13 +9,13 @@ void mailbox_init(ng_mailbox *mb, mailbox_drop_fn drop, mailbox_wake_fn wake, vo
     mb->skipped = 0;
     mb->drop = drop;
     mb->wake = wake;
-    mb->wake_ctx = wake_ctx;
+    mb->ctx = ctx;
 }
 
 void mailbox_destroy(ng_mailbox *mb)
 {
     if (mb->item && mb->drop)
-        mb->drop(mb->item);
+        mb->drop(mb->item, mb->ctx);
     mb->item = NULL;
     pthread_cond_destroy(&mb->cond);
     pthread_mutex_destroy(&mb->lock);
@@ -42,9 +42,9 @@ bool mailbox_put(ng_mailbox *mb, void *item)
     pthread_mutex_unlock(&mb->lock);
     /* Freeing and waking outside the lock keeps the producer's critical section tiny. */
     if (old && mb->drop)
-        mb->drop(old);
+        mb->drop(old, mb->ctx);
     if (was_empty && mb->wake)
-        mb->wake(mb->wake_ctx);
+        mb->wake(mb->ctx);
     return !closed;
 }
 
@@ -75,7 +75,7 @@ void mailbox_close(ng_mailbox *mb)
     pthread_cond_broadcast(&mb->cond);
     pthread_mutex_unlock(&mb->lock);
     if (mb->wake)
-        mb->wake(mb->wake_ctx);
+        mb->wake(mb->ctx);
 }
 
 bool mailbox_closed(ng_mailbox *mb)

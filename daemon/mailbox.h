@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-typedef void (*mailbox_drop_fn)(void *item);
+typedef void (*mailbox_drop_fn)(void *item, void *ctx);
 typedef void (*mailbox_wake_fn)(void *ctx);
 
 typedef struct {
@@ -20,10 +20,11 @@ typedef struct {
     uint64_t skipped;
     mailbox_drop_fn drop;
     mailbox_wake_fn wake;
-    void *wake_ctx;
+    void *ctx;
 } ng_mailbox;
 
-void mailbox_init(ng_mailbox *mb, mailbox_drop_fn drop, mailbox_wake_fn wake, void *wake_ctx);
+/* drop(item, ctx) disposes of replaced and leftover items; wake(ctx) as above. */
+void mailbox_init(ng_mailbox *mb, mailbox_drop_fn drop, mailbox_wake_fn wake, void *ctx);
 /* Drops any item left and frees the primitives. */
 void mailbox_destroy(ng_mailbox *mb);
 /* Hands item over; returns false (and drops the item) once the mailbox is closed. */

@@ -8,16 +8,89 @@
 #include "util/clock.h"
 #include "util/log.h"
 
-void processed_frame_free(void *p)
+void processed_frame_free(processed_frame *pf)
 {
-    processed_frame *pf = p;
     if (!pf)
         return;
     free(pf->argb);
     free(pf);
 }
 
-static void frame_drop(void *f) { frame_free(f); }
+static void frame_drop(void *f, void *ctx)
+{
+    (void)ctx;
+    frame_free(f);
+}
+
+static telemetry_frame telemetry_of(const pipeline *p, const processed_frame *pf, bool rendered,
+                                    int64_t end_ns)
+{
+    return (telemetry_frame){
+        .frame = pf->frame, .t_ms = ng_ns_to_ms(pf->t_capture_ns - p->t0_ns), .seq = pf->seq,
+        .width = pf->width, .height = pf->height, .track = pf->track, .rendered = rendered,
+        .latency_ms = ng_ns_to_ms(end_ns - pf->t_capture_ns),
+    };
+}
+
+/* A processed frame superseded before it was shown: its line waits for its turn. */
+static void display_drop(void *item, void *ctx)
+{
+    pipeline *p = ctx;
+    processed_frame *pf = item;
+    if (p->telemetry && !pf->reported) {
+        pthread_mutex_lock(&p->tel_lock);
+        if (p->nbacklog == p->backlog_cap) {
+            size_t cap = p->backlog_cap ? 2 * p->backlog_cap : 64;
+            telemetry_frame *b = realloc(p->backlog, cap * sizeof *b);
+            if (b) {
+                p->backlog = b;
+                p->backlog_cap = cap;
+            }
+        }
+        if (p->nbacklog < p->backlog_cap)
+            p->backlog[p->nbacklog++] = telemetry_of(p, pf, false, pf->t_done_ns);
+        pthread_mutex_unlock(&p->tel_lock);
+    }
+    processed_frame_free(pf);
+}
+
+static void display_wake(void *ctx)
+{
+    pipeline *p = ctx;
+    if (p->wake)
+        p->wake(p->wake_ctx);
+}
+
+/* Writes waiting lines of frames before `before` (all if UINT64_MAX). Caller holds tel_lock. */
+static void write_backlog(pipeline *p, uint64_t before)
+{
+    size_t i = 0;
+    while (i < p->nbacklog && p->backlog[i].frame < before)
+        telemetry_write_frame(p->telemetry, &p->backlog[i++]);
+    memmove(p->backlog, p->backlog + i, (p->nbacklog - i) * sizeof *p->backlog);
+    p->nbacklog -= i;
+}
+
+void pipeline_frame_presented(pipeline *p, processed_frame *pf, int64_t present_ns)
+{
+    if (!p->telemetry || pf->reported)
+        return;
+    pf->reported = true;
+    telemetry_frame t = telemetry_of(p, pf, true, present_ns);
+    pthread_mutex_lock(&p->tel_lock);
+    write_backlog(p, pf->frame);
+    telemetry_write_frame(p->telemetry, &t);
+    pthread_mutex_unlock(&p->tel_lock);
+}
+
+void pipeline_flush_telemetry(pipeline *p)
+{
+    if (!p->telemetry)
+        return;
+    pthread_mutex_lock(&p->tel_lock);
+    write_backlog(p, UINT64_MAX);
+    pthread_mutex_unlock(&p->tel_lock);
+}
 
 /* A source state change: for the overlay, and a telemetry event line. */
 static void publish_state(pipeline *p)
@@ -103,18 +176,6 @@ static void *process_main(void *arg)
             continue;
         uint64_t n = atomic_fetch_add(&p->processed, 1);
         out->frame = n;
-        if (p->telemetry) {
-            telemetry_frame t = {
-                .frame = n,
-                .width = out->width,
-                .height = out->height,
-                .t_ms = ng_ns_to_ms(out->t_capture_ns - p->t0_ns),
-                .seq = out->seq,
-                .track = out->track,
-                .latency_ms = ng_ns_to_ms(out->t_done_ns - out->t_capture_ns),
-            };
-            telemetry_write_frame(p->telemetry, &t);
-        }
         mailbox_put(&p->display, out);
         if (p->max_frames && n + 1 >= p->max_frames)
             break;
@@ -128,7 +189,8 @@ static void *process_main(void *arg)
 }
 
 int pipeline_start(pipeline *p, const ng_config *cfg, ng_source *src, FILE *telemetry,
-                   uint64_t max_frames, mailbox_wake_fn wake, void *wake_ctx, ng_errbuf *err)
+                   uint64_t max_frames, int64_t t0_ns, mailbox_wake_fn wake, void *wake_ctx,
+                   ng_errbuf *err)
 {
     memset(p, 0, sizeof *p);
     p->cfg = cfg;
@@ -143,6 +205,7 @@ int pipeline_start(pipeline *p, const ng_config *cfg, ng_source *src, FILE *tele
     atomic_init(&p->source_skipped, 0);
     atomic_init(&p->error_buffers, 0);
     pthread_mutex_init(&p->detail_lock, NULL);
+    pthread_mutex_init(&p->tel_lock, NULL);
     tracker_opts to;
     tracker_opts_default(&to, cfg->roi, cfg->mm_per_px, &cfg->plan);
     p->trk = tracker_new(&to);
@@ -153,8 +216,10 @@ int pipeline_start(pipeline *p, const ng_config *cfg, ng_source *src, FILE *tele
         return -1;
     }
     mailbox_init(&p->captured, frame_drop, NULL, NULL);
-    mailbox_init(&p->display, processed_frame_free, wake, wake_ctx);
-    p->t0_ns = ng_now_ns();
+    p->wake = wake;
+    p->wake_ctx = wake_ctx;
+    mailbox_init(&p->display, display_drop, display_wake, p);
+    p->t0_ns = t0_ns ? t0_ns : ng_now_ns();
     if (pthread_create(&p->process_thread, NULL, process_main, p) != 0) {
         ng_err_add(err, "pipeline: cannot start the processing thread");
         goto fail;
@@ -200,4 +265,7 @@ void pipeline_stop(pipeline *p)
     tracker_free(p->trk);
     convert_free(&p->conv);
     pthread_mutex_destroy(&p->detail_lock);
+    pipeline_flush_telemetry(p);   /* what was still waiting, now that nothing else writes */
+    pthread_mutex_destroy(&p->tel_lock);
+    free(p->backlog);
 }

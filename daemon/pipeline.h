@@ -13,6 +13,7 @@
 #include "capture/source.h"
 #include "config/config.h"
 #include "daemon/mailbox.h"
+#include "daemon/telemetry.h"
 #include "guidance/guidance.h"
 #include "tracking/tracker.h"
 
@@ -24,9 +25,10 @@ typedef struct {
     int64_t t_capture_ns, t_done_ns;
     ng_track track;
     ng_guidance guidance;
+    bool reported;        /* its telemetry line is written */
 } processed_frame;
 
-void processed_frame_free(void *p);
+void processed_frame_free(processed_frame *p);
 
 typedef enum { SOURCE_STREAMING, SOURCE_ENDED, SOURCE_FAILED } source_status;
 
@@ -45,17 +47,32 @@ typedef struct {
     pthread_mutex_t detail_lock;
     char cap_detail[256];
     atomic_uint_fast64_t processed;
+    /* telemetry of frames superseded before they were shown, waiting to be written in order */
+    pthread_mutex_t tel_lock;
+    telemetry_frame *backlog;
+    size_t nbacklog, backlog_cap;
     atomic_uint_fast64_t corrupt;   /* frames that could not be decoded */
     /* the source's counters, copied by the capture thread for the others to read */
     atomic_uint_fast64_t driver_drops, source_skipped, error_buffers;
     ng_converter conv;              /* processing thread's */
     int64_t t0_ns;
+    mailbox_wake_fn wake;       /* the caller's, called through the display mailbox */
+    void *wake_ctx;
 } pipeline;
 
 /* Starts both threads; wake(ctx) runs whenever a processed frame lands in an empty display slot
  * and when the pipeline finishes. */
+/* t0_ns: when the run began (telemetry t_ms counts from it; 0: now), taken before the source
+ * opened, as a capture card may deliver frames stamped during its opening. */
 int pipeline_start(pipeline *p, const ng_config *cfg, ng_source *src, FILE *telemetry,
-                   uint64_t max_frames, mailbox_wake_fn wake, void *wake_ctx, ng_errbuf *err);
+                   uint64_t max_frames, int64_t t0_ns, mailbox_wake_fn wake, void *wake_ctx,
+                   ng_errbuf *err);
+/* The main thread presented pf at present_ns: writes the telemetry of every earlier frame not
+ * shown, then pf's own line with capture-to-render latency (once per frame). */
+void pipeline_frame_presented(pipeline *p, processed_frame *pf, int64_t present_ns);
+/* Writes whatever telemetry is still waiting (after pipeline_stop). */
+void pipeline_flush_telemetry(pipeline *p);
+
 /* True once the processing thread has finished (frame limit, end of source, error). */
 bool pipeline_finished(pipeline *p);
 /* Stops and joins both threads, frees what is left in the mailboxes. */

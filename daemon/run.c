@@ -142,6 +142,7 @@ int cmd_run(int argc, char **argv)
         return 2;
     }
     int sfd = signals_setup();   /* before any thread starts, so all inherit the mask */
+    int64_t t_start = ng_now_ns();
     ng_source_opts so;
     source_opts_default(&so);
     so.fps = cfg.fps;
@@ -190,7 +191,7 @@ int cmd_run(int argc, char **argv)
             src->fps, headless ? "headless" : "window");
 
     pipeline p;
-    if (pipeline_start(&p, &cfg, src, tel, o.max_frames, wake_main, NULL, &err) < 0) {
+    if (pipeline_start(&p, &cfg, src, tel, o.max_frames, t_start, wake_main, NULL, &err) < 0) {
         fprintf(stderr, "needleguide: run: %s", err.text);
         overlay_free(ov);
         if (tel) fclose(tel);
@@ -265,6 +266,8 @@ int cmd_run(int argc, char **argv)
                 fprintf(stderr, "needleguide: run: %s", err.text);
         }
         overlay_present(ov);
+        if (cur)
+            pipeline_frame_presented(&p, cur, ng_now_ns());
     }
 
     pipeline_stop(&p);

@@ -14,9 +14,10 @@ void telemetry_write_frame(FILE *f, const telemetry_frame *t)
         snprintf(pos, sizeof pos, "\"tip\":null,\"shaft_start\":null,\"angle_deg\":null");
     snprintf(line, sizeof line,
              "{\"frame\":%llu,\"t_ms\":%.3f,\"seq\":%llu,\"size\":[%d,%d],\"needle\":%s,%s,"
-             "\"confidence\":%.3f,\"latency_ms\":%.3f}\n",
+             "\"confidence\":%.3f,\"rendered\":%s,\"latency_ms\":%.3f}\n",
              (unsigned long long)t->frame, t->t_ms, (unsigned long long)t->seq, t->width,
-             t->height, k->found ? "true" : "false", pos, k->confidence, t->latency_ms);
+             t->height, k->found ? "true" : "false", pos, k->confidence, t->rendered ? "true" : "false",
+             t->latency_ms);
     fputs(line, f);
 }
 

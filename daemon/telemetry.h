@@ -2,6 +2,7 @@
 #ifndef NG_TELEMETRY_H
 #define NG_TELEMETRY_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -13,7 +14,8 @@ typedef struct {
     uint64_t seq;         /* source sequence number */
     int width, height;    /* frame size */
     ng_track track;
-    double latency_ms;    /* capture to end of processing */
+    bool rendered;        /* shown on screen, or superseded by a newer frame first */
+    double latency_ms;    /* capture to render (or, not rendered, to end of processing) */
 } telemetry_frame;
 
 /* Writes one line (with newline) for a frame. */

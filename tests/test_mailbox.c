@@ -7,7 +7,7 @@
 #include "daemon/mailbox.h"
 
 static atomic_int dropped, wakes;
-static void drop(void *p) { atomic_fetch_add(&dropped, 1); free(p); }
+static void drop(void *p, void *ctx) { (void)ctx; atomic_fetch_add(&dropped, 1); free(p); }
 static void wake(void *ctx) { (void)ctx; atomic_fetch_add(&wakes, 1); }
 
 static int *item(int v)

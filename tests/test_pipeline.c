@@ -61,7 +61,7 @@ static void test_slow_consumer_never_blocks_capture(void **s)
     ng_errbuf err = { 0 };
     assert_int_equal(fake_open(&src, NULL, &err), 0);
     pipeline p;
-    assert_int_equal(pipeline_start(&p, &cfg, &src, NULL, 0, on_wake, NULL, &err), 0);
+    assert_int_equal(pipeline_start(&p, &cfg, &src, NULL, 0, 0, on_wake, NULL, &err), 0);
 
     uint64_t got = 0, last_seq = 0;
     bool first = true, in_order = true;
@@ -108,7 +108,7 @@ static void test_frame_limit(void **s)
     snprintf(path, sizeof path, "%s/t.jsonl", test_tmpdir());
     FILE *tel = fopen(path, "w");
     pipeline p;
-    assert_int_equal(pipeline_start(&p, &cfg, &src, tel, 25, NULL, NULL, &err), 0);
+    assert_int_equal(pipeline_start(&p, &cfg, &src, tel, 25, 0, NULL, NULL, &err), 0);
     while (!pipeline_finished(&p))
         usleep(1000);
     pipeline_stop(&p);
@@ -122,6 +122,7 @@ static void test_frame_limit(void **s)
         snprintf(want, sizeof want, "{\"frame\":%d,", n);
         assert_non_null(strstr(line, want));
         assert_non_null(strstr(line, "\"needle\":false,\"tip\":null"));
+        assert_non_null(strstr(line, "\"rendered\":false"));   /* no renderer in this test */
         n++;
     }
     fclose(f);
