@@ -67,6 +67,8 @@ static void write_backlog(pipeline *p, uint64_t before)
     size_t i = 0;
     while (i < p->nbacklog && p->backlog[i].frame < before)
         telemetry_write_frame(p->telemetry, &p->backlog[i++]);
+    if (i == 0)
+        return;   /* nothing written (and maybe no backlog allocated yet) */
     memmove(p->backlog, p->backlog + i, (p->nbacklog - i) * sizeof *p->backlog);
     p->nbacklog -= i;
 }

@@ -233,6 +233,21 @@ static void reset_vivid(void)
     CTL("-c percentage_of_dropped_buffers=0");
 }
 
+/* A fresh vivid, the daemon streaming on input `input` (5 frames in), its telemetry so far. */
+static void start_streaming(daemon_t *d, int input, tel_t *t)
+{
+    reset_vivid();
+    char extra[32];
+    snprintf(extra, sizeof extra, "input = %d", input);
+    if (input == 3) {
+        CTL("-i 3 >/dev/null");
+        CTL("-c dv_timings_signal_mode=0");
+    }
+    start(d, extra, 0, false);
+    wait_frames(d, 5, 60);
+    read_tel(d->tel, t);
+}
+
 /* After a failed scenario: stop its daemon and show what it said. */
 static int cleanup(void **s)
 {
@@ -316,14 +331,9 @@ static void test_120_frames(void **s)
 static void test_hdmi_resolution_change(void **s)
 {
     (void)s;
-    reset_vivid();
-    CTL("-i 3 >/dev/null");
-    CTL("-c dv_timings_signal_mode=0");
     daemon_t d;
-    start(&d, "input = 3", 0, false);
-    wait_frames(&d, 5, 60);
     tel_t t;
-    read_tel(d.tel, &t);
+    start_streaming(&d, 3, &t);
     int w0 = t.last_w, events = t.nstates;
     /* the source switches to 640x480p59 */
     CTL("-c dv_timings_signal_mode=4 -c dv_timings=0");
@@ -348,14 +358,9 @@ static void test_hdmi_resolution_change(void **s)
 static void test_hdmi_no_signal(void **s)
 {
     (void)s;
-    reset_vivid();
-    CTL("-i 3 >/dev/null");
-    CTL("-c dv_timings_signal_mode=0");
     daemon_t d;
-    start(&d, "input = 3", 0, false);
-    wait_frames(&d, 5, 60);
     tel_t t;
-    read_tel(d.tel, &t);
+    start_streaming(&d, 3, &t);
     CTL("-c dv_timings_signal_mode=1");   /* cable out */
     int events = wait_state(&d, "no_signal", t.nstates, 30);
     sleep(1);
@@ -370,12 +375,9 @@ static void test_hdmi_no_signal(void **s)
 static void test_disconnect_and_rebind(void **s)
 {
     (void)s;
-    reset_vivid();
     daemon_t d;
-    start(&d, "input = 0", 0, false);
-    wait_frames(&d, 5, 60);
     tel_t t;
-    read_tel(d.tel, &t);
+    start_streaming(&d, 0, &t);
     CTL("-c disconnect=1");               /* unplugged */
     int events = wait_state(&d, "no_device", t.nstates, 30);
     sh("echo vivid.0 > /sys/bus/platform/drivers/vivid/unbind");
@@ -391,10 +393,9 @@ static void test_disconnect_and_rebind(void **s)
 static void test_error_buffers_counted(void **s)
 {
     (void)s;
-    reset_vivid();
     daemon_t d;
-    start(&d, "input = 0", 0, false);
-    wait_frames(&d, 5, 60);
+    tel_t t;
+    start_streaming(&d, 0, &t);
     int64_t t_clear = 0;
     int n0 = 0;
     for (int i = 0; i < 3; i++) {
@@ -411,10 +412,9 @@ static void test_error_buffers_counted(void **s)
 static void test_dropped_buffers_counted(void **s)
 {
     (void)s;
-    reset_vivid();
     daemon_t d;
-    start(&d, "input = 0", 0, false);
-    wait_frames(&d, 5, 60);
+    tel_t t;
+    start_streaming(&d, 0, &t);
     CTL("-c percentage_of_dropped_buffers=50");
     sleep(3);
     int64_t t_clear = now_ms();
@@ -430,12 +430,9 @@ static void test_dropped_buffers_counted(void **s)
 static void test_fatal_streaming_error(void **s)
 {
     (void)s;
-    reset_vivid();
     daemon_t d;
-    start(&d, "input = 0", 0, false);
-    wait_frames(&d, 5, 60);
     tel_t t;
-    read_tel(d.tel, &t);
+    start_streaming(&d, 0, &t);
     int64_t t_clear = now_ms();   /* an injected error clears itself at once */
     int n0 = frames_now(&d);
     CTL("-c inject_fatal_streaming_error=1");
@@ -448,12 +445,9 @@ static void test_fatal_streaming_error(void **s)
 static void test_streamon_error(void **s)
 {
     (void)s;
-    reset_vivid();
     daemon_t d;
-    start(&d, "input = 0", 0, false);
-    wait_frames(&d, 5, 60);
     tel_t t;
-    read_tel(d.tel, &t);
+    start_streaming(&d, 0, &t);
     /* The next STREAMON fails; a fatal error forces the restart that meets it. */
     CTL("-c inject_vidioc_streamon_error=1");
     int64_t t_clear = now_ms();
