@@ -10,6 +10,10 @@ CACHE=${NG_VM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/needleguide/vm}
 mkdir -p "$CACHE"
 cd "$CACHE"
 
+# A changed init means a new initramfs.
+if ! cmp -s "$HERE/init" init.used 2>/dev/null; then
+    rm -f .complete
+fi
 if [ -f initramfs.cpio.gz ] && [ -f vmlinuz ] && [ -f .complete ]; then
     echo "$CACHE"
     exit 0
@@ -53,5 +57,6 @@ cp "$HERE/init" initramfs/init
 chmod +x initramfs/init
 (cd initramfs && find . | cpio -o -H newc --quiet | gzip -1) > initramfs.cpio.gz
 rm -rf initramfs
+cp "$HERE/init" init.used
 touch .complete
 echo "$CACHE"

@@ -1,8 +1,8 @@
 #!/bin/sh
 # Runs a shell command inside the test VM (vivid loaded: /dev/video0) and returns its status.
 #   tests/vm/run.sh RESULTS_DIR 'command ...'
-# The command runs in the host's root (read-only), in the current directory, with RESULTS_DIR
-# writable at the same path. Its output is in RESULTS_DIR/output.txt.
+# The command runs in the host's root (read-only) with a fresh /tmp, in the current directory
+# (shared read-only at its own path, wherever it lives), with RESULTS_DIR writable at its path. Its output is in RESULTS_DIR/output.txt.
 set -eu
 [ $# -eq 2 ] || { echo "usage: tests/vm/run.sh RESULTS_DIR COMMAND" >&2; exit 2; }
 here=$(cd "$(dirname "$0")" && pwd)
@@ -10,6 +10,7 @@ cache=$("$here/prepare.sh")
 results=$(mkdir -p "$1" && cd "$1" && pwd)
 rm -f "$results/rc" "$results/output.txt"
 printf '%s\n' "$results" > "$results/path"
+printf '%s\n' "$(pwd)" > "$results/workdir"
 cat > "$results/cmd.sh" <<CMD
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/tmp
 cd '$(pwd)'
@@ -20,6 +21,7 @@ timeout "${NG_VM_TIMEOUT:-900}" qemu-system-x86_64 -accel tcg -cpu max -m 2048 -
     -append "console=ttyS0 quiet panic=-1" \
     -virtfs local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap \
     -virtfs local,path="$results",mount_tag=results,security_model=none \
+    -virtfs local,path="$(pwd)",mount_tag=work,security_model=none,readonly=on,multidevs=remap \
     > "$results/console.txt" 2>&1 || true
 if [ ! -f "$results/rc" ]; then
     echo "vm: the command did not finish; console:" >&2
