@@ -2,8 +2,9 @@
  * ARGB encoders (or libjpeg for MJPEG) and must come out as the same colours. */
 #include "test_util.h"
 
-#include <jpeglib.h>   /* needs stdio.h first */
 #include <libyuv.h>
+
+#include "test_jpeg.h"
 
 #include "capture/convert.h"
 
@@ -139,35 +140,7 @@ static void test_bt709_matrix_applies(void **s)
     frame_free(f);
 }
 
-static size_t encode_jpeg(uint8_t **out)
-{
-    struct jpeg_compress_struct cinfo;
-    struct jpeg_error_mgr jerr;
-    cinfo.err = jpeg_std_error(&jerr);
-    jpeg_create_compress(&cinfo);
-    unsigned long size = 0;
-    *out = NULL;
-    jpeg_mem_dest(&cinfo, out, &size);
-    cinfo.image_width = W;
-    cinfo.image_height = H;
-    cinfo.input_components = 3;
-    cinfo.in_color_space = JCS_RGB;
-    jpeg_set_defaults(&cinfo);
-    jpeg_set_quality(&cinfo, 95, TRUE);
-    jpeg_start_compress(&cinfo, TRUE);
-    uint8_t row[W * 3];
-    while (cinfo.next_scanline < H) {
-        int y = (int)cinfo.next_scanline;
-        for (int x = 0; x < W; x++)
-            for (int k = 0; k < 3; k++)
-                row[x * 3 + k] = src[(y * W + x) * 4 + 2 - k];
-        JSAMPROW r = row;
-        jpeg_write_scanlines(&cinfo, &r, 1);
-    }
-    jpeg_finish_compress(&cinfo);
-    jpeg_destroy_compress(&cinfo);
-    return size;
-}
+static size_t encode_jpeg(uint8_t **out) { return test_encode_jpeg(src, W, H, out); }
 
 static int convert_jpeg(const uint8_t *jpg, size_t n)
 {

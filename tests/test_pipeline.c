@@ -6,6 +6,7 @@
 #include "test_util.h"
 
 #include "daemon/pipeline.h"
+#include "test_jpeg.h"
 #include "util/clock.h"
 
 #define N_FRAMES 300
@@ -130,11 +131,75 @@ static void test_frame_limit(void **s)
     fake_close(&src);
 }
 
+/* A card sending MJPEG where every other frame is corrupt or cut short. */
+static uint8_t *jpeg;
+static size_t jpeg_size;
+static int mjpeg_sent;
+
+static ng_source_status mjpeg_next(ng_source *src, ng_frame **out, ng_errbuf *err)
+{
+    (void)src; (void)err;
+    if (mjpeg_sent == 20)
+        return NG_SRC_EOF;
+    usleep(20000);   /* slow enough that nothing is skipped */
+    int n = mjpeg_sent++;
+    size_t size = n % 4 == 1 ? jpeg_size / 3 : jpeg_size;   /* truncated */
+    ng_frame *f = frame_alloc_compressed(NG_PIX_MJPEG, 64, 48, size);
+    memcpy(f->data, jpeg, size);
+    if (n % 4 == 3)
+        memset(f->data + 2, 0x5A, 100);   /* wrecked headers */
+    f->seq = (uint64_t)n;
+    f->t_capture_ns = ng_now_ns();
+    *out = f;
+    return NG_SRC_FRAME;
+}
+
+static int mjpeg_open(ng_source *src, const ng_source_spec *spec, ng_errbuf *err)
+{
+    (void)spec; (void)err;
+    src->width = 64;
+    src->height = 48;
+    return 0;
+}
+
+static void mjpeg_close(ng_source *src) { (void)src; }
+
+static const ng_source_ops mjpeg_ops = { "mjpeg", mjpeg_open, mjpeg_next, mjpeg_close };
+
+static void test_corrupt_mjpeg_skipped_and_counted(void **s)
+{
+    (void)s;
+    uint8_t argb[64 * 48 * 4];
+    memset(argb, 128, sizeof argb);
+    jpeg_size = test_encode_jpeg(argb, 64, 48, &jpeg);
+    ng_config cfg;
+    config_defaults(&cfg);
+    cfg.roi = (ng_rect){ 0, 0, 64, 48 };
+    ng_source src = { .ops = &mjpeg_ops };
+    ng_errbuf err = { 0 };
+    mjpeg_open(&src, NULL, &err);
+    pipeline p;
+    assert_int_equal(pipeline_start(&p, &cfg, &src, NULL, 0, 0, NULL, NULL, &err), 0);
+    while (!pipeline_finished(&p))
+        usleep(1000);
+    pipeline_stop(&p);
+    /* frames 1, 5, 9, ... are cut short (libjpeg may still decode a cut scan, padded);
+     * frames 3, 7, 11, ... have wrecked headers and never decode */
+    uint64_t corrupt = atomic_load(&p.corrupt), processed = atomic_load(&p.processed);
+    printf("mjpeg: 20 frames, %llu decoded, %llu undecodable\n", (unsigned long long)processed,
+           (unsigned long long)corrupt);
+    assert_int_equal(processed + corrupt, 20);
+    assert_true(corrupt >= 5);
+    assert_true(processed >= 10);
+    free(jpeg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_slow_consumer_never_blocks_capture),
         cmocka_unit_test(test_frame_limit),
+        cmocka_unit_test(test_corrupt_mjpeg_skipped_and_counted),
     };
     return test_cleanup_tmpdir(cmocka_run_group_tests(tests, NULL, NULL));
 }

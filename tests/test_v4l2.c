@@ -30,6 +30,7 @@ static struct {
     int nready;
     bool event_pending;
     bool streaming;
+    bool mplane;                  /* a multi-planar-only device */
 } dev;
 
 static void fake_reset(void)
@@ -93,7 +94,8 @@ static int f_ioctl(int fd, unsigned long req, void *arg)
         struct v4l2_capability *c = arg;
         memset(c, 0, sizeof *c);
         snprintf((char *)c->card, sizeof c->card, "fake");
-        c->capabilities = V4L2_CAP_VIDEO_CAPTURE | V4L2_CAP_STREAMING;
+        c->capabilities = (dev.mplane ? V4L2_CAP_VIDEO_CAPTURE_MPLANE : V4L2_CAP_VIDEO_CAPTURE) |
+                          V4L2_CAP_STREAMING;
         return 0;
     }
     case VIDIOC_G_INPUT: *(int *)arg = 0; return 0;
@@ -114,13 +116,30 @@ static int f_ioctl(int fd, unsigned long req, void *arg)
         d->pixelformat = dev.formats[d->index];
         return 0;
     }
-    case VIDIOC_G_FMT: fill_pix(&((struct v4l2_format *)arg)->fmt.pix); return 0;
-    case VIDIOC_S_FMT: {
-        struct v4l2_pix_format *p = &((struct v4l2_format *)arg)->fmt.pix;
-        dev.fourcc = p->pixelformat;   /* the fake accepts any format, keeps its size */
-        if (!dev.bytesperline || dev.bytesperline < dev.width * 2)
-            dev.bytesperline = dev.width * 2;
-        fill_pix(p);
+    case VIDIOC_G_FMT: case VIDIOC_S_FMT: {
+        struct v4l2_format *f = arg;
+        assert_int_equal(f->type, dev.mplane ? V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE
+                                             : V4L2_BUF_TYPE_VIDEO_CAPTURE);
+        if (req == VIDIOC_S_FMT) {
+            /* the fake accepts any format and keeps its size */
+            dev.fourcc = dev.mplane ? f->fmt.pix_mp.pixelformat : f->fmt.pix.pixelformat;
+            if (!dev.bytesperline || dev.bytesperline < dev.width * 2)
+                dev.bytesperline = dev.width * 2;
+        }
+        if (!dev.mplane) {
+            fill_pix(&f->fmt.pix);
+            return 0;
+        }
+        struct v4l2_pix_format p;
+        fill_pix(&p);
+        memset(&f->fmt.pix_mp, 0, sizeof f->fmt.pix_mp);
+        f->fmt.pix_mp.width = p.width;
+        f->fmt.pix_mp.height = p.height;
+        f->fmt.pix_mp.pixelformat = p.pixelformat;
+        f->fmt.pix_mp.colorspace = p.colorspace;
+        f->fmt.pix_mp.num_planes = 1;
+        f->fmt.pix_mp.plane_fmt[0].bytesperline = p.bytesperline;
+        f->fmt.pix_mp.plane_fmt[0].sizeimage = p.sizeimage;
         return 0;
     }
     case VIDIOC_G_PARM: case VIDIOC_S_PARM: return fail_with(ENOTTY);
@@ -145,6 +164,13 @@ static int f_ioctl(int fd, unsigned long req, void *arg)
     }
     case VIDIOC_QUERYBUF: {
         struct v4l2_buffer *b = arg;
+        if (dev.mplane) {
+            assert_non_null(b->m.planes);
+            b->m.planes[0].length = sizeof dev.mem[0];
+            b->m.planes[0].m.mem_offset = b->index * 4096;
+            b->length = 1;
+            return 0;
+        }
         b->length = sizeof dev.mem[0];
         b->m.offset = b->index * 4096;
         return 0;
@@ -165,6 +191,11 @@ static int f_ioctl(int fd, unsigned long req, void *arg)
         b->sequence = dev.ready[0].seq;
         b->flags = dev.ready[0].flags | V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC;
         b->bytesused = dev.ready[0].bytesused;
+        if (dev.mplane) {
+            assert_non_null(b->m.planes);
+            b->m.planes[0].bytesused = dev.ready[0].bytesused;
+            b->bytesused = 0;
+        }
         b->timestamp.tv_sec = 1000;
         b->timestamp.tv_usec = 250;
         memmove(dev.ready, dev.ready + 1, sizeof dev.ready[0] * (size_t)--dev.nready);
@@ -506,6 +537,25 @@ static void test_mjpeg_uses_bytesused(void **s)
     source_close(src);
 }
 
+static void test_multiplanar_device(void **s)
+{
+    (void)s;
+    fake_reset();
+    dev.mplane = true;
+    ng_source *src = open_fake(V4L2_WANT_AUTO);
+    assert_int_equal(src->state, CAP_STREAMING);
+    fill(0, 1, 0, 0x21);
+    fill(1, 2, 0, 0x22);
+    ng_frame *f = NULL;
+    ng_errbuf err = { 0 };
+    assert_int_equal(source_next(src, &f, &err), NG_SRC_FRAME);
+    assert_int_equal(f->data[0], 0x22);
+    assert_int_equal(f->width, 64);
+    assert_int_equal(src->skipped, 1);
+    frame_free(f);
+    source_close(src);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -520,6 +570,7 @@ int main(void)
         cmocka_unit_test(test_stall_and_streamon_failure),
         cmocka_unit_test(test_unsupported_format_is_bad_input),
         cmocka_unit_test(test_mjpeg_uses_bytesused),
+        cmocka_unit_test(test_multiplanar_device),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -369,6 +369,15 @@ static void test_hdmi_no_signal(void **s)
     CTL("-c dv_timings_signal_mode=0");   /* cable back */
     wait_state(&d, "streaming", events, 30);
     report_recovery(&d, "hdmi no signal", t_clear, n0);
+    read_tel(d.tel, &t);
+    CTL("-c dv_timings_signal_mode=2");   /* a signal the receiver cannot lock to */
+    events = wait_state(&d, "no_sync", t.nstates, 30);
+    sleep(1);
+    t_clear = now_ms();
+    n0 = frames_now(&d);
+    CTL("-c dv_timings_signal_mode=0");
+    wait_state(&d, "streaming", events, 30);
+    report_recovery(&d, "hdmi no sync", t_clear, n0);
     assert_int_equal(finish(&d, true, 30), 0);
 }
 
@@ -399,10 +408,11 @@ static void test_error_buffers_counted(void **s)
     int64_t t_clear = 0;
     int n0 = 0;
     for (int i = 0; i < 3; i++) {
+        if (i)
+            usleep(300000);
         t_clear = now_ms();
         n0 = frames_now(&d);
         CTL("-c inject_v4l2_buf_flag_error=1");
-        usleep(300000);
     }
     report_recovery(&d, "buffer flagged as error", t_clear, n0);
     assert_int_equal(finish(&d, true, 30), 0);
