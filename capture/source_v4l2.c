@@ -22,6 +22,7 @@
 #define RETRY_MAX_MS 500       /* reopening or asking for timings is cheap: retry often */
 #define IDLE_SLICE_MS 250      /* next() returns at least this often, so stop is prompt */
 #define LOG_EVERY_NS (5 * 1000000000LL)
+#define STALL_NS (500 * 1000000LL)   /* shorter gaps show as FROZEN, not as a source fault */
 
 typedef struct {
     const v4l2_ops *ops;
@@ -46,6 +47,7 @@ typedef struct {
     int64_t last_log_ns;
     unsigned suppressed;     /* failure messages not logged since last_log_ns */
     bool changed;            /* set_state saw something new since this was cleared */
+    int64_t last_frame_ns;   /* last frame, or (re)start */
 } v4l2_source;
 
 /* ---- errors, states, logs ---- */
@@ -299,6 +301,7 @@ static int start(ng_source *src)
         return -1;
     src->width = s->width;
     src->height = s->height;
+    s->last_frame_ns = ng_now_ns();
     return 0;
 }
 
@@ -426,6 +429,7 @@ static ng_source_status drain(ng_source *src, ng_frame **out)
     }
     f->seq = s->seq_out++;
     f->t_capture_ns = ts;
+    s->last_frame_ns = ng_now_ns();
     f->matrix = s->matrix;
     f->full_range = s->full_range;
     *out = f;
@@ -460,7 +464,9 @@ static ng_source_status v4l2_next(ng_source *src, ng_frame **out, ng_errbuf *err
     if (rc < 0)
         return errno == EINTR ? NG_SRC_IDLE : lost(src, errno, "poll");
     if (rc == 0) {
-        /* No frame within a few frame periods: find out why. */
+        if (ng_now_ns() - s->last_frame_ns < STALL_NS)
+            return NG_SRC_IDLE;
+        /* No frame for a while: find out why. */
         if (s->has_dv) {
             struct v4l2_dv_timings t = { 0 };
             if (v4l2_xioctl(s->ops, s->fd, VIDIOC_QUERY_DV_TIMINGS, &t) < 0 &&
@@ -469,7 +475,7 @@ static ng_source_status v4l2_next(ng_source *src, ng_frame **out, ng_errbuf *err
                                  "no frames; DV timings: %s", errno == ENOLINK ? "no signal" : "no lock")
                            ? NG_SRC_STATE : NG_SRC_IDLE;
         }
-        return set_state(src, CAP_STALLED, "no frame for %d ms", v4l2_frame_timeout_ms(src->fps))
+        return set_state(src, CAP_STALLED, "no frame for %d ms", (int)(STALL_NS / 1000000))
                    ? NG_SRC_STATE : NG_SRC_IDLE;
     }
     if (pfd.revents & POLLPRI && source_changed(s)) {
@@ -486,10 +492,10 @@ static ng_source_status v4l2_next(ng_source *src, ng_frame **out, ng_errbuf *err
             b.m.planes = planes;
             b.length = VIDEO_MAX_PLANES;
         }
-        int e = v4l2_xioctl(s->ops, s->fd, VIDIOC_DQBUF, &b) < 0 ? errno : EIO;
-        if (e != EAGAIN)
-            return lost(src, e == EAGAIN ? EIO : e, "streaming");
-        requeue(s, &b);
+        if (v4l2_xioctl(s->ops, s->fd, VIDIOC_DQBUF, &b) < 0)
+            /* EAGAIN with POLLERR: the queue is in error without saying why */
+            return lost(src, errno == EAGAIN ? EIO : errno, "streaming");
+        requeue(s, &b);   /* a good buffer after all: back to the driver, carry on */
     }
     if (!(pfd.revents & POLLIN))
         return NG_SRC_IDLE;
