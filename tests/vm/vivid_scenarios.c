@@ -474,6 +474,47 @@ static void test_streamon_error(void **s)
     assert_int_equal(finish(&d, true, 30), 0);
 }
 
+/* Started while the HDMI input has no signal: says so on screen and in telemetry at once, and
+ * streams as soon as the signal comes. */
+static void test_starts_without_signal(void **s)
+{
+    (void)s;
+    reset_vivid();
+    CTL("-i 3 >/dev/null");
+    CTL("-c dv_timings_signal_mode=1");
+    daemon_t d;
+    start(&d, "input = 3", 0, true);
+    int events = wait_state(&d, "no_signal", 0, 30);
+    sleep(1);
+    assert_int_equal(finish(&d, true, 30), 0);
+    /* the snapshot: a red NO SIGNAL banner across the top of the video */
+    SDL_Surface *raw = IMG_Load(d.png);
+    assert_non_null(raw);
+    SDL_Surface *img = SDL_ConvertSurfaceFormat(raw, SDL_PIXELFORMAT_ARGB8888, 0);
+    SDL_FreeSurface(raw);
+    int red = 0;
+    for (int x = 0; x < img->w; x++) {
+        Uint8 r, g, b;
+        SDL_GetRGB(((Uint32 *)((Uint8 *)img->pixels + 12 * img->pitch))[x], img->format, &r, &g, &b);
+        red += r > 140 && g < 60 && b < 60;
+    }
+    SDL_FreeSurface(img);
+    assert_true(red > 100);
+    tel_t t;
+    read_tel(d.tel, &t);
+    assert_int_equal(t.frames, 0);   /* nothing shown as if it were live */
+    (void)events;
+
+    start(&d, "input = 3", 0, false);
+    wait_state(&d, "no_signal", 0, 30);
+    int64_t t_clear = now_ms();
+    CTL("-c dv_timings_signal_mode=0");
+    read_tel(d.tel, &t);
+    wait_state(&d, "streaming", t.nstates, 30);
+    report_recovery(&d, "started without signal", t_clear, 0);
+    assert_int_equal(finish(&d, true, 30), 0);
+}
+
 static json_object *find(json_object *arr, const char *key, const char *value)
 {
     for (size_t i = 0; i < json_object_array_length(arr); i++) {
@@ -528,6 +569,7 @@ int main(void)
         cmocka_unit_test_teardown(test_formats_and_sizes, cleanup),
         cmocka_unit_test_teardown(test_hdmi_resolution_change, cleanup),
         cmocka_unit_test_teardown(test_hdmi_no_signal, cleanup),
+        cmocka_unit_test_teardown(test_starts_without_signal, cleanup),
         cmocka_unit_test_teardown(test_disconnect_and_rebind, cleanup),
         cmocka_unit_test_teardown(test_error_buffers_counted, cleanup),
         cmocka_unit_test_teardown(test_dropped_buffers_counted, cleanup),
