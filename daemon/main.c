@@ -4,6 +4,8 @@
 
 #include "daemon/commands.h"
 #include "sim/simulate.h"
+#include "tracking/eval.h"
+#include "tracking/track_cmd.h"
 
 static void usage(FILE *f)
 {
@@ -11,6 +13,8 @@ static void usage(FILE *f)
             "usage: needleguide COMMAND [OPTIONS]\n"
             "  run           capture, track, guide and show the overlay (default: simulated scan)\n"
             "  simulate      write a simulated scan, its ground truth and its config\n"
+            "  track         track the needle in every frame of a video file (JSON lines)\n"
+            "  eval          score a track against ground truth\n"
             "  check-config  validate a config file (exit 0 or 2)\n"
             "  list-devices  capture devices, their inputs, formats, sizes and rates [--json]\n"
             "Research and training software, not a cleared medical device.\n");
@@ -29,6 +33,10 @@ int main(int argc, char **argv)
         return cmd_simulate(argc - 1, argv + 1);
     if (!strcmp(cmd, "check-config"))
         return cmd_check_config(argc - 1, argv + 1);
+    if (!strcmp(cmd, "track"))
+        return cmd_track(argc - 1, argv + 1);
+    if (!strcmp(cmd, "eval"))
+        return cmd_eval(argc - 1, argv + 1);
     if (!strcmp(cmd, "list-devices"))
         return cmd_list_devices(argc - 1, argv + 1);
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "help")) {

@@ -207,6 +207,24 @@ static double bone_hit(const ng_vec2 bone[SIM_BONE_POINTS], ng_vec2 apex, ng_vec
     return best;
 }
 
+/* Specular echo power of the needle for a beam along dir. */
+static double needle_spec(const sim_params *p, ng_vec2 ndir, ng_vec2 dir)
+{
+    double inc_deg = acos(fmin(1.0, fabs(ng_v2_cross(ndir, dir)))) / DEG;
+    return p->needle_floor + (1 - p->needle_floor) *
+           exp(-inc_deg * inc_deg / (2 * p->needle_spec_deg * p->needle_spec_deg));
+}
+
+#define MUSCLE_MEAN_ECHO 0.45   /* mean of tissue_echo() over muscle */
+
+double sim_needle_contrast_db(const sim_scene_layout *l, const sim_params *p, const sim_state *st)
+{
+    ng_vec2 ndir = ng_v2_unit(ng_v2_sub(st->tip_mm, sim_entry_mm));
+    ng_vec2 mid = ng_v2_lerp(sim_entry_mm, st->tip_mm, 0.6);
+    ng_vec2 dir = ng_v2_unit(ng_v2_sub(mid, ng_v2(0, -l->radius_mm)));
+    return 10 * log10(p->needle_echo * needle_spec(p, ndir, dir) / MUSCLE_MEAN_ECHO);
+}
+
 static void fill_field(sim_renderer *r, const sim_state *st, uint64_t frame_index)
 {
     const sim_scene_layout *l = &r->l;
@@ -227,10 +245,7 @@ static void fill_field(sim_renderer *r, const sim_state *st, uint64_t frame_inde
         double cos_inc;
         double hit = bone_hit(bone, apex, dir, &cos_inc) - l->radius_mm;
         /* Specular needle echo: strongest when the beam meets the shaft at right angles. */
-        double inc_deg = acos(fabs(ng_v2_cross(ndir, dir))) / DEG;
-        double spec = p->needle_floor + (1 - p->needle_floor) *
-                      exp(-inc_deg * inc_deg / (2 * p->needle_spec_deg * p->needle_spec_deg));
-        double needle_amp = sqrt(p->needle_echo * spec);
+        double needle_amp = sqrt(p->needle_echo * needle_spec(p, ndir, dir));
         float *re = r->re + (size_t)b * r->ns, *im = r->im + (size_t)b * r->ns;
         for (int s = 0; s < r->ns; s++) {
             double d = (s + 0.5) * r->ds;

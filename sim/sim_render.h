@@ -26,6 +26,10 @@ typedef struct {
 
 void sim_params_default(sim_params *p);
 
+/* The needle's echo over the mean soft-tissue echo, in dB, where the beam meets the middle of
+ * the shaft (how visible the needle is in this state). */
+double sim_needle_contrast_db(const sim_scene_layout *l, const sim_params *p, const sim_state *st);
+
 typedef struct sim_renderer sim_renderer;
 
 sim_renderer *sim_renderer_new(const sim_scene_layout *l, const sim_params *p, unsigned seed);

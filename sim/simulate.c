@@ -9,13 +9,14 @@
 #include "config/config.h"
 #include "sim/sim_render.h"
 
-void sim_truth_write(FILE *f, uint64_t n, const sim_state *st, const sim_truth *t)
+void sim_truth_write(FILE *f, uint64_t n, const sim_state *st, const sim_truth *t, double contrast_db)
 {
     fprintf(f,
             "{\"frame\":%llu,\"needle\":%s,\"tip\":[%.2f,%.2f],\"shaft_start\":[%.2f,%.2f],"
-            "\"angle_deg\":%.2f,\"step\":\"%s\",\"view\":%.3f}",
+            "\"angle_deg\":%.2f,\"contrast_db\":%.1f,\"step\":\"%s\",\"view\":%.3f}",
             (unsigned long long)n, t->visible ? "true" : "false", t->tip.x, t->tip.y,
-            t->shaft_start.x, t->shaft_start.y, t->angle_deg, sim_step_name(st->step), st->view);
+            t->shaft_start.x, t->shaft_start.y, t->angle_deg, contrast_db, sim_step_name(st->step),
+            st->view);
 }
 
 static void usage(FILE *f)
@@ -96,7 +97,7 @@ int cmd_simulate(int argc, char **argv)
         sim_render(r, &st, (uint64_t)n, f);
         if (y4m_write(&w, f) < 0)
             rc = 1;
-        sim_truth_write(tf, (uint64_t)n, &st, &t);
+        sim_truth_write(tf, (uint64_t)n, &st, &t, sim_needle_contrast_db(&layout, &params, &st));
         fputc('\n', tf);
     }
     frame_free(f);

@@ -9,6 +9,6 @@
 int cmd_simulate(int argc, char **argv);
 
 /* One ground-truth JSON line (no newline) for frame n. */
-void sim_truth_write(FILE *f, uint64_t n, const sim_state *st, const sim_truth *t);
+void sim_truth_write(FILE *f, uint64_t n, const sim_state *st, const sim_truth *t, double contrast_db);
 
 #endif

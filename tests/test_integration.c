@@ -212,6 +212,46 @@ static void test_run_on_simulator(void **s)
     free_jsonl(rows, n);
 }
 
+static void test_track_and_eval(void **s)
+{
+    (void)s;
+    char y4m[256], truth[256], conf[256], out[256], err[4096];
+    snprintf(y4m, sizeof y4m, "%s/tr.y4m", out_dir);
+    snprintf(truth, sizeof truth, "%s/tr-truth.jsonl", out_dir);
+    snprintf(conf, sizeof conf, "%s/tr.conf", out_dir);
+    snprintf(out, sizeof out, "%s/tr-track.jsonl", out_dir);
+    assert_int_equal(sh(NULL, 0, "%s simulate --seed 3 --frames 90 --out %s --truth %s >/dev/null",
+                        BIN, y4m, truth), 0);
+    assert_int_equal(sh(err, sizeof err, "%s track --input %s --config %s --output %s", BIN, y4m,
+                        conf, out), 0);
+    assert_non_null(strstr(err, "ms/frame p50"));
+    int n;
+    json_object **rows = read_jsonl(out, &n);
+    assert_int_equal(n, 90);   /* every frame, none skipped */
+    int found = 0;
+    for (int i = 0; i < n; i++) {
+        assert_int_equal(json_object_get_int(json_object_object_get(rows[i], "frame")), i);
+        assert_non_null(json_object_object_get(rows[i], "confidence"));
+        if (json_object_get_boolean(json_object_object_get(rows[i], "needle"))) {
+            found++;
+            ng_vec2 tip = point_of(rows[i], "tip"), st = point_of(rows[i], "shaft_start");
+            double a = json_object_get_double(json_object_object_get(rows[i], "angle_deg"));
+            assert_true(fabs(a - ng_angle_deg(st, tip)) < 0.02);
+        }
+    }
+    assert_true(found > 30);   /* frames 30-89 are the L4 advance */
+    free_jsonl(rows, n);
+    char report[256];
+    snprintf(report, sizeof report, "%s/eval.txt", out_dir);
+    assert_int_equal(sh(NULL, 0, "%s eval --truth %s --track %s --mm-per-px 0.15 > %s", BIN, truth,
+                        out, report), 0);
+    assert_int_equal(sh(NULL, 0, "grep -q '^all ' %s && grep -q 'contrast' %s", report, report), 0);
+    /* bad input: exit 2 naming the file */
+    assert_int_equal(sh(err, sizeof err, "%s track --input /nonexistent.y4m --config %s --output %s",
+                        BIN, conf, out), 2);
+    assert_non_null(strstr(err, "/nonexistent.y4m"));
+}
+
 static void test_check_config(void **s)
 {
     (void)s;
@@ -284,6 +324,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_run_on_simulator, setup),
+        cmocka_unit_test_setup(test_track_and_eval, setup),
         cmocka_unit_test_setup(test_check_config, setup),
         cmocka_unit_test_setup(test_bad_input_exits_2, setup),
         cmocka_unit_test_setup(test_sigterm_stops_cleanly, setup),

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <math.h>
+#include <sys/wait.h>
 
 #include <cmocka.h>
 

@@ -1,0 +1,274 @@
+#include "tracking/eval.h"
+
+#include <getopt.h>
+#include <json-c/json.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Percentile by nearest rank of a sorted array; NAN when empty. */
+static double percentile(const double *v, int n, double p)
+{
+    if (n == 0)
+        return NAN;
+    int k = (int)ceil(p / 100.0 * n) - 1;
+    return v[k < 0 ? 0 : k >= n ? n - 1 : k];
+}
+
+void eval_score(const eval_truth *truth, const eval_track *track, int n, double mm_per_px,
+                eval_stats *out)
+{
+    memset(out, 0, sizeof *out);
+    double *tip = malloc(sizeof(double) * (size_t)(n + 1));
+    double *ang = malloc(sizeof(double) * (size_t)(n + 1));
+    int ntip = 0, gap_start = -1;
+    double reacq_sum = 0;
+    bool prev_visible = false;
+    for (int i = 0; i < n; i++) {
+        const eval_truth *t = &truth[i];
+        const eval_track *k = &track[i];
+        if (t->visible) {
+            out->needle_frames++;
+            if (!prev_visible && i > 0)
+                gap_start = i;   /* the needle (re)appears: count frames until it is found */
+            bool near = false;
+            if (k->needle) {
+                out->found++;
+                double e = ng_v2_dist(k->tip, t->tip) * mm_per_px;
+                tip[ntip] = e;
+                ang[ntip++] = ng_line_angle_diff_deg(k->angle_deg, t->angle_deg);
+                near = e <= EVAL_NEAR_MM;
+            }
+            if (near) {
+                out->detected++;
+                if (gap_start >= 0) {
+                    double d = i - gap_start;
+                    reacq_sum += d;
+                    if (d > out->reacq_max_frames)
+                        out->reacq_max_frames = d;
+                    out->reacquisitions++;
+                    gap_start = -1;
+                }
+            }
+        } else {
+            out->empty_frames++;
+            out->false_pos += k->needle;
+            gap_start = -1;
+        }
+        prev_visible = t->visible;
+    }
+    qsort(tip, (size_t)ntip, sizeof *tip, cmp_double);
+    qsort(ang, (size_t)ntip, sizeof *ang, cmp_double);
+    out->tip_median_mm = percentile(tip, ntip, 50);
+    out->tip_p90_mm = percentile(tip, ntip, 90);
+    out->tip_p95_mm = percentile(tip, ntip, 95);
+    out->angle_median_deg = percentile(ang, ntip, 50);
+    out->reacq_mean_frames = out->reacquisitions ? reacq_sum / out->reacquisitions : NAN;
+    free(tip);
+    free(ang);
+}
+
+static void print_row(FILE *f, const char *label, const eval_stats *s)
+{
+    fprintf(f, "%-22s %7d %8.1f%% %8.2f %8.2f %8.2f %9.2f %7d %7.1f%%\n", label, s->needle_frames,
+            s->needle_frames ? 100.0 * s->detected / s->needle_frames : NAN, s->tip_median_mm,
+            s->tip_p90_mm, s->tip_p95_mm, s->angle_median_deg, s->empty_frames,
+            s->empty_frames ? 100.0 * s->false_pos / s->empty_frames : NAN);
+}
+
+/* Scores the frames a predicate selects (needle-free frames always count, for false positives). */
+static void print_subset(FILE *f, const char *label, const eval_truth *truth, const eval_track *track,
+                         int n, double mm_per_px, bool (*keep)(const eval_truth *, double, double),
+                         double lo, double hi)
+{
+    eval_truth *t = malloc(sizeof *t * (size_t)n);
+    eval_track *k = malloc(sizeof *k * (size_t)n);
+    int m = 0;
+    for (int i = 0; i < n; i++)
+        if (truth[i].visible && keep(&truth[i], lo, hi)) {
+            t[m] = truth[i];
+            k[m++] = track[i];
+        }
+    if (m > 0) {
+        eval_stats s;
+        eval_score(t, k, m, mm_per_px, &s);
+        s.empty_frames = 0;
+        print_row(f, label, &s);
+    }
+    free(t);
+    free(k);
+}
+
+static bool by_angle(const eval_truth *t, double lo, double hi)
+{
+    double a = fabs(t->angle_deg) > 90 ? 180 - fabs(t->angle_deg) : fabs(t->angle_deg);
+    return a >= lo && a < hi;
+}
+
+static bool by_contrast(const eval_truth *t, double lo, double hi)
+{
+    return !isnan(t->contrast_db) && t->contrast_db >= lo && t->contrast_db < hi;
+}
+
+void eval_print(FILE *f, const eval_truth *truth, const eval_track *track, int n, double mm_per_px)
+{
+    eval_stats s;
+    eval_score(truth, track, n, mm_per_px, &s);
+    fprintf(f, "%-22s %7s %9s %8s %8s %8s %9s %7s %8s\n", "", "needle", "detected", "tip p50",
+            "tip p90", "tip p95", "angle p50", "empty", "false +");
+    fprintf(f, "%-22s %7s %9s %8s %8s %8s %9s %7s %8s\n", "", "frames", "(<=3 mm)", "mm", "mm", "mm",
+            "deg", "frames", "");
+    print_row(f, "all", &s);
+    static const double angles[][2] = { { 0, 35 }, { 35, 50 }, { 50, 65 }, { 65, 91 } };
+    for (int i = 0; i < 4; i++) {
+        char label[40];
+        snprintf(label, sizeof label, "angle %.0f-%.0f deg", angles[i][0], angles[i][1]);
+        print_subset(f, label, truth, track, n, mm_per_px, by_angle, angles[i][0], angles[i][1]);
+    }
+    static const double contrasts[][2] = { { -99, 8 }, { 8, 14 }, { 14, 99 } };
+    static const char *const clabels[] = { "contrast < 8 dB", "contrast 8-14 dB", "contrast > 14 dB" };
+    for (int i = 0; i < 3; i++)
+        print_subset(f, clabels[i], truth, track, n, mm_per_px, by_contrast, contrasts[i][0],
+                     contrasts[i][1]);
+    if (s.reacquisitions)
+        fprintf(f, "re-acquisition: %d reappearances, %.1f frames on average, %.0f at most\n",
+                s.reacquisitions, s.reacq_mean_frames, s.reacq_max_frames);
+    else
+        fprintf(f, "re-acquisition: no reappearance detected\n");
+}
+
+/* ---- the command ---- */
+
+static bool get_point(json_object *o, const char *key, ng_vec2 *p)
+{
+    json_object *a;
+    if (!json_object_object_get_ex(o, key, &a) || !json_object_is_type(a, json_type_array) ||
+        json_object_array_length(a) != 2)
+        return false;
+    *p = ng_v2(json_object_get_double(json_object_array_get_idx(a, 0)),
+               json_object_get_double(json_object_array_get_idx(a, 1)));
+    return true;
+}
+
+/* Reads JSON lines keyed by "frame" into rows[frame]; returns the frame count or -1. */
+static int read_lines(const char *path, bool is_truth, eval_truth **truth, eval_track **track, int *cap)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "needleguide: eval: %s: cannot open\n", path);
+        return -1;
+    }
+    char line[4096];
+    int lineno = 0, n = 0;
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        json_object *o = json_tokener_parse(line), *v;
+        if (!o || !json_object_object_get_ex(o, "frame", &v) ||
+            !json_object_object_get_ex(o, "needle", NULL)) {
+            fprintf(stderr, "needleguide: eval: %s:%d: expected a JSON object with frame and needle\n",
+                    path, lineno);
+            json_object_put(o);
+            fclose(f);
+            return -1;
+        }
+        int frame = json_object_get_int(v);
+        if (frame < 0 || frame > 10000000) {
+            fprintf(stderr, "needleguide: eval: %s:%d: frame %d out of range\n", path, lineno, frame);
+            json_object_put(o);
+            fclose(f);
+            return -1;
+        }
+        if (frame >= *cap) {
+            int nc = frame * 2 + 64;
+            *truth = realloc(*truth, sizeof **truth * (size_t)nc);
+            *track = realloc(*track, sizeof **track * (size_t)nc);
+            memset(*truth + *cap, 0, sizeof **truth * (size_t)(nc - *cap));
+            memset(*track + *cap, 0, sizeof **track * (size_t)(nc - *cap));
+            for (int i = *cap; i < nc; i++)
+                (*truth)[i].contrast_db = NAN;
+            *cap = nc;
+        }
+        bool needle = json_object_get_boolean(json_object_object_get(o, "needle"));
+        double angle = json_object_get_double(json_object_object_get(o, "angle_deg"));
+        ng_vec2 tip = ng_v2(0, 0);
+        if (needle && !get_point(o, "tip", &tip)) {
+            fprintf(stderr, "needleguide: eval: %s:%d: needle without a tip [x,y]\n", path, lineno);
+            json_object_put(o);
+            fclose(f);
+            return -1;
+        }
+        if (is_truth) {
+            (*truth)[frame].visible = needle;
+            (*truth)[frame].tip = tip;
+            (*truth)[frame].angle_deg = angle;
+            if (json_object_object_get_ex(o, "contrast_db", &v))
+                (*truth)[frame].contrast_db = json_object_get_double(v);
+        } else {
+            (*track)[frame].needle = needle;
+            (*track)[frame].tip = tip;
+            (*track)[frame].angle_deg = angle;
+        }
+        if (frame + 1 > n)
+            n = frame + 1;
+        json_object_put(o);
+    }
+    fclose(f);
+    return n;
+}
+
+int cmd_eval(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "truth", required_argument, 0, 't' }, { "track", required_argument, 0, 'k' },
+        { "mm-per-px", required_argument, 0, 'm' }, { 0, 0, 0, 0 },
+    };
+    const char *truth_path = NULL, *track_path = NULL;
+    double mmpp = 0;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 't': truth_path = optarg; break;
+        case 'k': track_path = optarg; break;
+        case 'm': {
+            char *end;
+            mmpp = strtod(optarg, &end);
+            if (end == optarg || *end || !(mmpp > 0 && mmpp < 10)) {
+                fprintf(stderr, "needleguide: eval: --mm-per-px '%s': expected a scale in mm\n", optarg);
+                return 2;
+            }
+            break;
+        }
+        default: goto usage;
+        }
+    }
+    if (!truth_path || !track_path || mmpp <= 0 || optind != argc)
+        goto usage;
+    eval_truth *truth = NULL;
+    eval_track *track = NULL;
+    int cap = 0;
+    int nt = read_lines(truth_path, true, &truth, &track, &cap);
+    int nk = nt < 0 ? -1 : read_lines(track_path, false, &truth, &track, &cap);
+    if (nt < 0 || nk < 0) {
+        free(truth);
+        free(track);
+        return 2;
+    }
+    if (nk != nt)
+        fprintf(stderr, "needleguide: eval: warning: %d truth frames, %d tracked\n", nt, nk);
+    int n = nt < nk ? nt : nk;
+    printf("%d frames\n", n);
+    eval_print(stdout, truth, track, n, mmpp);
+    free(truth);
+    free(track);
+    return 0;
+usage:
+    fprintf(stderr, "usage: needleguide eval --truth GT.jsonl --track O.jsonl --mm-per-px X\n");
+    return 2;
+}

@@ -1,0 +1,123 @@
+/* `needleguide track --input F --config C --output O.jsonl`: offline tracking of every frame of a
+ * video file, one JSON line per frame, and the tracker's time per frame. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capture/convert.h"
+#include "capture/y4m.h"
+#include "config/config.h"
+#include "tracking/track_cmd.h"
+#include "tracking/tracker.h"
+#include "util/clock.h"
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+void track_write_line(FILE *f, uint64_t n, const ng_track *k)
+{
+    char line[400];
+    if (k->found)
+        snprintf(line, sizeof line,
+                 "{\"frame\":%llu,\"needle\":true,\"tip\":[%.2f,%.2f],\"shaft_start\":[%.2f,%.2f],"
+                 "\"angle_deg\":%.2f,\"confidence\":%.3f}\n",
+                 (unsigned long long)n, k->tip.x, k->tip.y, k->shaft_start.x, k->shaft_start.y,
+                 k->angle_deg, k->confidence);
+    else
+        snprintf(line, sizeof line,
+                 "{\"frame\":%llu,\"needle\":false,\"tip\":null,\"shaft_start\":null,"
+                 "\"angle_deg\":null,\"confidence\":%.3f}\n",
+                 (unsigned long long)n, k->confidence);
+    fputs(line, f);
+}
+
+int cmd_track(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "input", required_argument, 0, 'i' }, { "config", required_argument, 0, 'c' },
+        { "output", required_argument, 0, 'o' }, { 0, 0, 0, 0 },
+    };
+    const char *input = NULL, *conf = NULL, *output = NULL;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'i': input = optarg; break;
+        case 'c': conf = optarg; break;
+        case 'o': output = optarg; break;
+        default: goto usage;
+        }
+    }
+    if (!input || !conf || !output || optind != argc)
+        goto usage;
+
+    ng_config cfg;
+    config_defaults(&cfg);
+    ng_errbuf err = { 0 };
+    if (config_load(conf, &cfg, &err) < 0) {
+        fputs(err.text, stderr);
+        return 2;
+    }
+    y4m_reader r;
+    if (y4m_open(&r, input, &err) < 0) {
+        fprintf(stderr, "needleguide: track: %s", err.text);
+        return 2;
+    }
+    FILE *out = fopen(output, "w");
+    if (!out) {
+        fprintf(stderr, "needleguide: track: %s: cannot create\n", output);
+        y4m_close(&r);
+        return 2;
+    }
+    tracker_opts to;
+    tracker_opts_default(&to, cfg.roi, cfg.mm_per_px, &cfg.plan);
+    tracker *t = tracker_new(&to);
+    ng_converter conv;
+    convert_init(&conv);
+    uint8_t *argb = malloc((size_t)r.width * (size_t)r.height * 4);
+    size_t cap = 1024, n = 0;
+    double *ms = malloc(sizeof(double) * cap);
+    int rc = 0;
+    ng_frame *f;
+    int got;
+    while ((got = y4m_read(&r, &f, &err)) == 1) {
+        const uint8_t *luma;
+        int ls;
+        convert_frame(&conv, f, argb, r.width * 4, &luma, &ls);
+        ng_track k;
+        int64_t t0 = ng_now_ns();
+        tracker_process(t, luma, ls, f->width, f->height, &k);
+        if (n == cap)
+            ms = realloc(ms, sizeof(double) * (cap *= 2));
+        ms[n] = ng_ns_to_ms(ng_now_ns() - t0);
+        track_write_line(out, n, &k);
+        n++;
+        frame_free(f);
+    }
+    if (got < 0) {
+        fprintf(stderr, "needleguide: track: %s", err.text);   /* lines so far are kept */
+        rc = 2;
+    }
+    if (fclose(out) != 0) {
+        fprintf(stderr, "needleguide: track: %s: write failed\n", output);
+        rc = 1;
+    }
+    qsort(ms, n, sizeof *ms, cmp_double);
+    if (n)
+        fprintf(stderr, "track: %zu frames -> %s; tracker %.2f ms/frame p50, %.2f p99 (ROI %dx%d)\n",
+                n, output, ms[n / 2], ms[(size_t)((double)n * 0.99) < n ? (size_t)((double)n * 0.99) : n - 1],
+                cfg.roi.w, cfg.roi.h);
+    free(ms);
+    free(argb);
+    convert_free(&conv);
+    tracker_free(t);
+    y4m_close(&r);
+    return rc;
+usage:
+    fprintf(stderr, "usage: needleguide track --input F.y4m --config C --output O.jsonl\n");
+    return 2;
+}
