@@ -1,5 +1,7 @@
 #include "tracking/eval.h"
 
+#include "tracking/tracker.h"
+
 #include <getopt.h>
 #include <json-c/json.h>
 #include <math.h>
@@ -157,7 +159,8 @@ static bool get_point(json_object *o, const char *key, ng_vec2 *p)
 }
 
 /* Reads JSON lines keyed by "frame" into rows[frame]; returns the frame count or -1. */
-static int read_lines(const char *path, bool is_truth, eval_truth **truth, eval_track **track, int *cap)
+static int read_lines(const char *path, bool is_truth, double min_conf, eval_truth **truth,
+                      eval_track **track, int *cap)
 {
     FILE *f = fopen(path, "r");
     if (!f) {
@@ -210,6 +213,10 @@ static int read_lines(const char *path, bool is_truth, eval_truth **truth, eval_
             if (json_object_object_get_ex(o, "contrast_db", &v))
                 (*truth)[frame].contrast_db = json_object_get_double(v);
         } else {
+            /* a needle shown as uncertain (grey, dashed) is not a claim */
+            json_object *cv;
+            if (json_object_object_get_ex(o, "confidence", &cv) && json_object_get_double(cv) < min_conf)
+                needle = false;
             (*track)[frame].needle = needle;
             (*track)[frame].tip = tip;
             (*track)[frame].angle_deg = angle;
@@ -226,8 +233,10 @@ int cmd_eval(int argc, char **argv)
 {
     static const struct option opts[] = {
         { "truth", required_argument, 0, 't' }, { "track", required_argument, 0, 'k' },
-        { "mm-per-px", required_argument, 0, 'm' }, { 0, 0, 0, 0 },
+        { "mm-per-px", required_argument, 0, 'm' }, { "min-confidence", required_argument, 0, 'c' },
+        { 0, 0, 0, 0 },
     };
+    double min_conf = TRACK_CONFIDENT;
     const char *truth_path = NULL, *track_path = NULL;
     double mmpp = 0;
     int c;
@@ -245,6 +254,15 @@ int cmd_eval(int argc, char **argv)
             }
             break;
         }
+        case 'c': {
+            char *end;
+            min_conf = strtod(optarg, &end);
+            if (end == optarg || *end || !(min_conf >= 0 && min_conf <= 1)) {
+                fprintf(stderr, "needleguide: eval: --min-confidence '%s': expected 0..1\n", optarg);
+                return 2;
+            }
+            break;
+        }
         default: goto usage;
         }
     }
@@ -253,8 +271,8 @@ int cmd_eval(int argc, char **argv)
     eval_truth *truth = NULL;
     eval_track *track = NULL;
     int cap = 0;
-    int nt = read_lines(truth_path, true, &truth, &track, &cap);
-    int nk = nt < 0 ? -1 : read_lines(track_path, false, &truth, &track, &cap);
+    int nt = read_lines(truth_path, true, min_conf, &truth, &track, &cap);
+    int nk = nt < 0 ? -1 : read_lines(track_path, false, min_conf, &truth, &track, &cap);
     if (nt < 0 || nk < 0) {
         free(truth);
         free(track);
@@ -263,12 +281,13 @@ int cmd_eval(int argc, char **argv)
     if (nk != nt)
         fprintf(stderr, "needleguide: eval: warning: %d truth frames, %d tracked\n", nt, nk);
     int n = nt < nk ? nt : nk;
-    printf("%d frames\n", n);
+    printf("%d frames; a needle counts when reported with confidence >= %.2f\n", n, min_conf);
     eval_print(stdout, truth, track, n, mmpp);
     free(truth);
     free(track);
     return 0;
 usage:
-    fprintf(stderr, "usage: needleguide eval --truth GT.jsonl --track O.jsonl --mm-per-px X\n");
+    fprintf(stderr, "usage: needleguide eval --truth GT.jsonl --track O.jsonl --mm-per-px X "
+                    "[--min-confidence C]\n");
     return 2;
 }

@@ -1,5 +1,8 @@
 #include "tracking/tracker.h"
 
+#include "tracking/ridge.h"
+#include "tracking/track_filter.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +11,9 @@
 #define SCALE 2                 /* work on a 2x2-averaged image */
 #define ANGLE_STEP_DEG 0.5
 #define MIN_LENGTH_MM 3.0
+#define RIDGE_SIGMA_MM 0.45
+#define ORIENT_TOL_DEG 12.0   /* a pixel votes for lines along its own ridge only */
+#define TIP_WINDOW_MM 1.2    /* echo compared before and after a candidate tip */
 #define GAP_MM 4.0              /* a dark gap this long still belongs to one shaft */
 
 void tracker_opts_default(tracker_opts *o, ng_rect roi, double mm_per_px, const ng_plan *plan)
@@ -24,8 +30,10 @@ struct tracker {
     tracker_opts o;
     int w, h;                 /* working image */
     double px_mm;             /* mm per working pixel */
-    float *img, *resp;
+    float *img, *resp;          /* resp: ridge strength, finds the line */
+    float *contrast;            /* brightness over the local mean, walks the shaft to its tip */
     double *integral;
+    ridge_map ridge;
     uint8_t *inside;          /* pixels showing the image (not the black screen around it) */
     uint8_t *corridor;        /* pixels near one of the planned paths */
     int nang, nrho, rho_max;
@@ -33,6 +41,7 @@ struct tracker {
     float *acc;
     int *cand;                /* candidate pixel indices */
     ng_vec2 entry;            /* entry point in working pixels */
+    track_filter filter;
 };
 
 tracker *tracker_new(const tracker_opts *o)
@@ -46,7 +55,9 @@ tracker *tracker_new(const tracker_opts *o)
     t->px_mm = o->mm_per_px * SCALE;
     size_t n = (size_t)t->w * (size_t)t->h;
     t->img = malloc(n * sizeof(float));
-    t->resp = malloc(n * sizeof(float));
+    bool ridge_ok = ridge_init(&t->ridge, t->w, t->h) == 0;
+    t->resp = t->ridge.strength;
+    t->contrast = malloc(n * sizeof(float));
     t->integral = malloc((size_t)(t->w + 1) * (size_t)(t->h + 1) * sizeof(double));
     t->inside = malloc(n);
     t->cand = malloc(n * sizeof(int));
@@ -62,6 +73,9 @@ tracker *tracker_new(const tracker_opts *o)
             t->ang[t->nang++] = base + (-o->angle_window_deg + i * ANGLE_STEP_DEG) * DEG;
     }
     t->rho_max = (int)ceil(o->corridor_mm / t->px_mm);
+    track_filter_opts fo;
+    track_filter_opts_default(&fo, o->mm_per_px);
+    track_filter_init(&t->filter, &fo);
     /* The corridor: within corridor_mm of a planned path, from the entry to 10 mm past the
      * target (a needle may overshoot). */
     for (int y = 0; t->corridor && y < t->h; y++)
@@ -79,8 +93,8 @@ tracker *tracker_new(const tracker_opts *o)
         }
     t->nrho = 2 * t->rho_max + 1;
     t->acc = malloc(sizeof(float) * (size_t)t->nang * (size_t)t->nrho);
-    if (!t->img || !t->resp || !t->integral || !t->inside || !t->cand || !t->ang || !t->acc ||
-        !t->corridor) {
+    if (!t->img || !ridge_ok || !t->inside || !t->cand || !t->ang || !t->acc || !t->corridor ||
+        !t->contrast || !t->integral) {
         tracker_free(t);
         return NULL;
     }
@@ -91,7 +105,7 @@ void tracker_free(tracker *t)
 {
     if (!t)
         return;
-    free(t->img); free(t->resp); free(t->integral); free(t->inside);
+    free(t->img); ridge_free(&t->ridge); free(t->inside); free(t->contrast); free(t->integral);
     free(t->cand); free(t->ang); free(t->acc); free(t->corridor);
     free(t);
 }
@@ -114,9 +128,9 @@ static void downsample(tracker *t, const uint8_t *luma, int stride, int fw, int 
         }
 }
 
-/* Response: brightness above the local mean over ~1.5 mm, so echoes stand out of the
- * slowly varying tissue level; dark pixels give nothing. */
-static void line_response(tracker *t)
+/* Brightness above the local mean over ~1.5 mm: echoes stand out of the slowly varying
+ * tissue level; dark pixels give nothing. */
+static void local_contrast(tracker *t)
 {
     int w = t->w, h = t->h, W = w + 1;
     double *I = t->integral;
@@ -134,50 +148,88 @@ static void line_response(tracker *t)
         for (int x = 0; x < w; x++) {
             int x0 = x - r < 0 ? 0 : x - r, x1 = x + r >= w ? w - 1 : x + r;
             int y0 = y - r < 0 ? 0 : y - r, y1 = y + r >= h ? h - 1 : y + r;
-            double s = I[(y1 + 1) * W + x1 + 1] - I[y0 * W + x1 + 1] - I[(y1 + 1) * W + x0] +
-                       I[y0 * W + x0];
-            double mean = s / ((x1 - x0 + 1) * (y1 - y0 + 1));
-            double v = t->img[y * w + x] - mean;
-            t->resp[y * w + x] = t->inside[y * w + x] && v > 0 ? (float)v : 0;
+            double sum = I[(y1 + 1) * W + x1 + 1] - I[y0 * W + x1 + 1] - I[(y1 + 1) * W + x0] +
+                         I[y0 * W + x0];
+            double v = t->img[y * w + x] - sum / ((x1 - x0 + 1) * (y1 - y0 + 1));
+            t->contrast[y * w + x] = t->inside[y * w + x] && v > 0 ? (float)v : 0;
         }
 }
 
-static float sample_resp(const tracker *t, ng_vec2 p)
+static float sample_map(const tracker *t, const float *map, ng_vec2 p)
 {
     int x = (int)lround(p.x), y = (int)lround(p.y);
     if (x < 0 || y < 0 || x >= t->w || y >= t->h || !t->corridor[y * t->w + x])
         return 0;
-    return t->resp[y * t->w + x];
+    return map[y * t->w + x];
 }
 
-/* Mean response across the line (±1 working pixel) at p. */
-static float across(const tracker *t, ng_vec2 p, ng_vec2 normal)
+/* Mean local contrast on the line at p and just above it. Reverberations lie below the shaft
+ * (further down the beam) and would drag the tip along it. */
+static float across(const tracker *t, ng_vec2 p, ng_vec2 up)
 {
-    float s = 0;
-    for (int k = -1; k <= 1; k++)
-        s += sample_resp(t, ng_v2_add(p, ng_v2_scale(normal, k)));
-    return s / 3;
+    return 0.5f * (sample_map(t, t->contrast, p) +
+                   sample_map(t, t->contrast, ng_v2_add(p, ng_v2_scale(up, 0.7))));
+}
+
+/* The tip: where the echo along the shaft steps down most, near the end of the run (the run's
+ * own end lags behind it by the smoothing and the blur). Returns the index of the last sample
+ * still on the needle. */
+int tip_step(const float *prof, int steps, int start, int end, double px_mm)
+{
+    int win = (int)lround(TIP_WINDOW_MM / px_mm);
+    int lo = end - (int)lround(2.5 / px_mm), hi = end + (int)lround(1.0 / px_mm);
+    if (lo < start + win)
+        lo = start + win;
+    if (hi > steps - win)
+        hi = steps - win;
+    int best = end;
+    double best_drop = -1e30;
+    for (int s = lo; s <= hi; s++) {
+        double before = 0, after = 0;
+        for (int k = 1; k <= win; k++) {
+            before += prof[s - k + 1];
+            after += prof[s + k];
+        }
+        if (before - after > best_drop) {
+            best_drop = before - after;
+            best = s;
+        }
+    }
+    return best;
 }
 
 void tracker_process(tracker *t, const uint8_t *luma, int stride, int width, int height,
                      ng_track *out)
 {
+    ng_track meas;
+    tracker_measure(t, luma, stride, width, height, &meas);
+    track_filter_update(&t->filter, &meas, out);
+}
+
+void tracker_measure(tracker *t, const uint8_t *luma, int stride, int width, int height,
+                     ng_track *out)
+{
     memset(out, 0, sizeof *out);
     downsample(t, luma, stride, width, height);
-    line_response(t);
+    /* the needle is ~0.7 mm wide: a ridge scale of half that */
+    ridge_compute(&t->ridge, t->img, t->inside, RIDGE_SIGMA_MM / t->px_mm);
+    local_contrast(t);
 
-    /* Statistics of the response inside the image. */
-    double sum = 0, sum2 = 0;
+    /* Statistics of the ridge strength and the local contrast inside the image. */
+    double sum = 0, sum2 = 0, csum = 0, csum2 = 0;
     long n = 0;
     for (int i = 0; i < t->w * t->h; i++)
         if (t->inside[i]) {
             sum += t->resp[i];
             sum2 += (double)t->resp[i] * t->resp[i];
+            csum += t->contrast[i];
+            csum2 += (double)t->contrast[i] * t->contrast[i];
             n++;
         }
     if (n < 100)
         return;
     double mean = sum / n, sd = sqrt(fmax(sum2 / n - mean * mean, 1e-9));
+    double cmean = csum / n, csd = sqrt(fmax(csum2 / n - cmean * cmean, 1e-9));
     float thr = (float)(mean + 1.5 * sd);
 
     /* Constrained Hough: lines near each planned path, voted by the strong pixels. */
@@ -192,6 +244,11 @@ void tracker_process(tracker *t, const uint8_t *luma, int stride, int width, int
         float *row = t->acc + (size_t)a * t->nrho;
         for (int c = 0; c < ncand; c++) {
             int i = t->cand[c];
+            double d = fabs(fmod(t->ang[a] - t->ridge.orientation[i], M_PI));
+            if (d > M_PI / 2)
+                d = M_PI - d;
+            if (d > ORIENT_TOL_DEG * DEG)
+                continue;
             double rho = nx * (i % t->w - t->entry.x) + ny * (i / t->w - t->entry.y);
             int k = (int)lround(rho) + t->rho_max;
             /* Capped votes: a short bright bone edge must not outvote a long faint shaft. */
@@ -246,7 +303,7 @@ void tracker_process(tracker *t, const uint8_t *luma, int stride, int width, int
                 ng_vec2 c0 = ng_v2_add(centre, ng_v2_scale(nn, dr));
                 double score = 0;
                 for (int s = -(t->w + t->h); s <= t->w + t->h; s++)
-                    score += sample_resp(t, ng_v2_add(c0, ng_v2_scale(d, s)));
+                    score += sample_map(t, t->resp, ng_v2_add(c0, ng_v2_scale(d, s)));
                 if (score > best_score) {
                     best_score = score;
                     best_c = c0;
@@ -268,14 +325,15 @@ void tracker_process(tracker *t, const uint8_t *luma, int stride, int width, int
         return;
     /* Echo on the line minus the echo on parallel lines ~1.5 mm either side. */
     int side = (int)lround(1.5 / t->px_mm);
+    ng_vec2 up = nrm.y < 0 ? nrm : ng_v2_scale(nrm, -1);   /* towards the probe */
     for (int s = 0; s <= steps; s++) {
         ng_vec2 p = ng_v2_add(centre, ng_v2_scale(dir, t0 + s));
-        float bg = 0.5f * (across(t, ng_v2_add(p, ng_v2_scale(nrm, side)), nrm) +
-                           across(t, ng_v2_sub(p, ng_v2_scale(nrm, side)), nrm));
-        prof[s] = across(t, p, nrm) - bg;
+        float bg = 0.5f * (across(t, ng_v2_add(p, ng_v2_scale(nrm, side)), up) +
+                           across(t, ng_v2_sub(p, ng_v2_scale(nrm, side)), up));
+        prof[s] = across(t, p, up) - bg;
     }
     int half = (int)lround(1.0 / t->px_mm);
-    float on = (float)(0.45 * sd);
+    float on = (float)(0.45 * csd);
     int gap_max = (int)lround(GAP_MM / t->px_mm);
     double run_sum = 0, best_sum = 0;
     int run_start = -1, last_on = -1, best_start = -1, best_end = -1, run_on = 0, best_on = 0;
@@ -320,10 +378,11 @@ void tracker_process(tracker *t, const uint8_t *luma, int stride, int width, int
     double run_total = 0;
     for (int s = best_start; s <= best_end; s++)
         run_total += prof[s];
+    best_end = tip_step(prof, steps, best_start, best_end, t->px_mm);
     free(prof);
     (void)best_sum;
     double len_mm = (best_end - best_start) * t->px_mm;
-    double contrast = run_total / (best_end - best_start + 1) / sd;
+    double contrast = run_total / (best_end - best_start + 1) / csd;
     double fill = (double)best_on / (best_end - best_start + 1);
     double c = fmin(1, fmax(0, (contrast - 0.3) / 1.0)) * fmin(1, len_mm / 20) * fmin(1, fill / 0.6);
 

@@ -34,8 +34,17 @@ typedef struct tracker tracker;
 
 tracker *tracker_new(const tracker_opts *o);
 void tracker_free(tracker *t);
-/* Tracks on one luma image of the captured frame (width x height). */
+/* Tracks on the next luma image of the captured frame (width x height): the frame's own
+ * measurement through the temporal filter. */
 void tracker_process(tracker *t, const uint8_t *luma, int stride, int width, int height,
                      ng_track *out);
+/* This frame's measurement alone, no temporal filter. */
+void tracker_measure(tracker *t, const uint8_t *luma, int stride, int width, int height,
+                     ng_track *out);
+
+/* Stages, exposed for their tests. */
+/* Index of the tip in a profile of echo along the shaft (samples start..end are the shaft as
+ * first seen): the strongest step down near end. */
+int tip_step(const float *prof, int steps, int start, int end, double px_mm);
 
 #endif

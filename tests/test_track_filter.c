@@ -1,0 +1,123 @@
+/* The temporal filter on synthetic measurements with known answers. */
+#include "test_util.h"
+
+#include "tracking/track_filter.h"
+
+static track_filter F;
+
+static ng_track meas(double x, double y, double angle)
+{
+    double a = angle * M_PI / 180;
+    ng_track m = { .found = true, .tip = ng_v2(x, y), .angle_deg = angle, .confidence = 0.9 };
+    m.shaft_start = ng_v2_sub(m.tip, ng_v2_scale(ng_v2(cos(a), sin(a)), 100));
+    return m;
+}
+
+static const ng_track none = { 0 };
+
+static int setup(void **s)
+{
+    (void)s;
+    track_filter_opts o;
+    track_filter_opts_default(&o, 0.1);   /* 0.1 mm per pixel: gate 4 mm = 40 px */
+    track_filter_init(&F, &o);
+    return 0;
+}
+
+static void test_confirmation_before_reporting(void **s)
+{
+    (void)s;
+    ng_track out, m = meas(100, 100, 50);
+    track_filter_update(&F, &m, &out);
+    assert_false(out.found);                 /* one sighting is not a needle yet */
+    track_filter_update(&F, &none, &out);
+    track_filter_update(&F, &m, &out);
+    assert_false(out.found);                 /* sightings must be consecutive */
+    track_filter_update(&F, &m, &out);
+    assert_true(out.found);
+    assert_true(ng_v2_dist(out.tip, m.tip) < 1e-9);
+    assert_true(out.confidence >= TRACK_CONFIDENT);
+}
+
+static void test_gating_rejects_an_outlier(void **s)
+{
+    (void)s;
+    ng_track out, m = meas(100, 100, 50);
+    track_filter_update(&F, &m, &out);
+    track_filter_update(&F, &m, &out);
+    ng_track wild = meas(300, 100, 50);      /* 20 mm away for one frame */
+    track_filter_update(&F, &wild, &out);
+    assert_true(out.found);
+    assert_true(ng_v2_dist(out.tip, m.tip) < 5);          /* held, not followed */
+    assert_true(out.confidence < TRACK_CONFIDENT);        /* and shown as uncertain */
+    track_filter_update(&F, &m, &out);
+    assert_true(ng_v2_dist(out.tip, m.tip) < 5);
+    assert_true(out.confidence >= TRACK_CONFIDENT);
+}
+
+static void test_smooths_and_follows_motion(void **s)
+{
+    (void)s;
+    ng_track out;
+    for (int i = 0; i < 30; i++) {
+        ng_track m = meas(100 + 3 * i + (i % 2 ? 2 : -2), 100 + 4 * i, 50 + (i % 2 ? 1 : -1));
+        track_filter_update(&F, &m, &out);
+    }
+    /* steady advance of 5 px/frame with +-2 px jitter: the estimate is on the true path */
+    assert_true(out.found);
+    assert_true(ng_v2_dist(out.tip, ng_v2(100 + 3 * 29, 100 + 4 * 29)) < 3);
+    assert_true(fabs(out.angle_deg - 50) < 1);
+}
+
+static void test_lost_then_reacquired(void **s)
+{
+    (void)s;
+    ng_track out, m = meas(100, 100, 50);
+    track_filter_update(&F, &m, &out);
+    track_filter_update(&F, &m, &out);
+    assert_true(out.found);
+    int coasted = 0;
+    for (int i = 0; i < 10; i++) {
+        track_filter_update(&F, &none, &out);
+        coasted += out.found;
+    }
+    assert_int_equal(coasted, F.o.coast);    /* a short coast, then lost */
+    assert_int_equal(F.state, TF_LOST);
+    assert_false(out.found);
+    ng_track back = meas(150, 160, 55);
+    track_filter_update(&F, &back, &out);
+    track_filter_update(&F, &back, &out);
+    assert_true(out.found);                  /* re-acquired in `confirm` frames */
+    assert_true(ng_v2_dist(out.tip, back.tip) < 1e-9);
+}
+
+static void test_redirection_picked_up(void **s)
+{
+    (void)s;
+    ng_track out;
+    for (int i = 0; i < 5; i++) {
+        ng_track m = meas(100, 100, 50);
+        track_filter_update(&F, &m, &out);
+    }
+    /* the needle is redirected: 8 degrees steeper, tip elsewhere, from now on */
+    int frames = 0;
+    do {
+        ng_track m = meas(90, 130, 58);
+        track_filter_update(&F, &m, &out);
+        frames++;
+    } while (fabs(out.angle_deg - 58) > 0.5 && frames < 20);
+    assert_true(frames <= F.o.confirm);
+    assert_true(out.confidence >= TRACK_CONFIDENT);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_confirmation_before_reporting, setup),
+        cmocka_unit_test_setup(test_gating_rejects_an_outlier, setup),
+        cmocka_unit_test_setup(test_smooths_and_follows_motion, setup),
+        cmocka_unit_test_setup(test_lost_then_reacquired, setup),
+        cmocka_unit_test_setup(test_redirection_picked_up, setup),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,19 @@
+/* Bright-ridge enhancement from the Hessian of a Gaussian-smoothed image: strength where the
+ * image has a thin bright line, and the line's orientation. */
+#ifndef NG_RIDGE_H
+#define NG_RIDGE_H
+
+typedef struct {
+    int w, h;
+    float *strength;      /* >= 0; 0 off ridges */
+    float *orientation;   /* line direction in radians, (-pi/2, pi/2], y down */
+    float *tmp, *smooth;  /* work buffers */
+} ridge_map;
+
+int ridge_init(ridge_map *r, int w, int h);
+void ridge_free(ridge_map *r);
+/* Computes the ridge map of img (w x h floats) at Gaussian scale sigma (pixels). Pixels with
+ * mask[i] == 0 get no strength. */
+void ridge_compute(ridge_map *r, const float *img, const unsigned char *mask, double sigma);
+
+#endif
