@@ -37,7 +37,7 @@ BIN := $(BUILD)/needleguide
 TEST_SRC := $(wildcard tests/test_*.c)
 TESTS := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 
-.PHONY: all help demo check check-plain check-san check-v4l2 test-run clean
+.PHONY: all help demo check check-plain check-san check-v4l2 bench-tracking test-run clean
 all: $(BIN)
 
 help:
@@ -45,6 +45,7 @@ help:
 	@echo "make demo       run the daemon ~10 s on the built-in simulated scan; writes a PNG and telemetry"
 	@echo "make check      all tests: plain, under ASan+UBSan, and V4L2 against vivid in a qemu VM"
 	@echo "make check-v4l2 only the real-kernel V4L2 scenarios (tests/vm/)"
+	@echo "make bench-tracking  the tracker over a varied simulated set: accuracy table and ms/frame"
 	@echo "make clean"
 
 $(BUILD)/obj/%.o: %.c
@@ -71,6 +72,9 @@ $(BUILD)/tests/vm/%: tests/vm/%.c $(LIB) tests/test_util.h
 check-v4l2: $(BIN) $(VM_TESTS)
 	tests/vm/run.sh $(BUILD)/vm-results 'SDL_VIDEODRIVER=dummy $(VM_TESTS)'; rc=$$?; \
 	cat $(BUILD)/vm-results/output.txt; exit $$rc
+
+bench-tracking: $(BIN)
+	bench/tracking.sh $(BIN) $(BUILD)/bench-tracking
 
 DEMO_DIR := $(BUILD)/demo
 demo: $(BIN)

@@ -42,7 +42,7 @@ static ng_source_status sim_next(ng_source *src, ng_frame **out, ng_errbuf *err)
         return NG_SRC_ERROR;
     }
     sim_state st;
-    sim_script_state((double)s->seq / src->fps, &st);
+    sim_script_state(&s->layout, (double)s->seq / src->fps, &st);
     sim_render(s->renderer, &st, s->seq, f);
     source_pace(&s->pacer, src->fps, src->opts.fast);
     f->seq = s->seq++;

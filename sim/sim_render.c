@@ -23,6 +23,16 @@ void sim_params_default(sim_params *p)
     p->needle_floor = 0.3;
     p->needle_spec_deg = 14;
     p->reverb_decay = 0.45;
+    p->gain_swing_db = 0;
+    p->gain_period_s = 7;
+    p->chrome = true;
+}
+
+#define MUSCLE_MEAN_ECHO 0.45   /* mean of tissue_echo() over muscle */
+
+void sim_params_set_needle_db(sim_params *p, double db)
+{
+    p->needle_echo = MUSCLE_MEAN_ECHO * pow(10, db / 10);
 }
 
 struct sim_renderer {
@@ -92,12 +102,38 @@ static void build_lut(sim_renderer *r)
         }
 }
 
-/* The scanner's screen around the sector: black with a depth ruler every centimetre. */
+/* A line of pseudo-text: 5x7 glyph cells of random bright dots, as a scanner prints labels. */
+static void chrome_text(uint8_t *img, int stride, int w, int h, int x, int y, int chars, uint32_t seed)
+{
+    for (int c = 0; c < chars; c++)
+        for (int gy = 0; gy < 7; gy++)
+            for (int gx = 0; gx < 5; gx++) {
+                int px = x + c * 7 + gx, py = y + gy;
+                if (px >= 0 && py >= 0 && px < w && py < h &&
+                    (hash4((uint32_t)c, (uint32_t)gx, (uint32_t)gy, seed) & 3) == 0)
+                    img[(size_t)py * (size_t)stride + (size_t)px] = 220;
+            }
+}
+
+/* The scanner's screen around the sector: black with a depth ruler every centimetre and, with
+ * chrome, labels and a grey bar (text lands inside the ROI's corners, as on real scanners). */
 static void build_screen(sim_renderer *r)
 {
     const sim_scene_layout *l = &r->l;
     r->screen = malloc((size_t)l->width * (size_t)l->height);
     memset(r->screen, 16, (size_t)l->width * (size_t)l->height);
+    if (r->p.chrome) {
+        int W = l->width, H = l->height;
+        chrome_text(r->screen, W, W, H, 4, 4, 18, 1);                       /* patient line */
+        chrome_text(r->screen, W, W, H, W - 130, 4, 17, 2);                 /* date, time */
+        chrome_text(r->screen, W, W, H, l->roi.x + 2, l->roi.y + 4, 8, 3);  /* preset, in the ROI */
+        chrome_text(r->screen, W, W, H, l->roi.x + 2, l->roi.y + 14, 6, 4);
+        chrome_text(r->screen, W, W, H, l->roi.x + l->roi.w - 60, l->roi.y + 4, 8, 5);
+        chrome_text(r->screen, W, W, H, 4, H - 12, 24, 6);                  /* MI, TIS, gain */
+        for (int y = 0; y < 120 && 140 + y < H; y++)                        /* grey bar */
+            for (int x = 8; x < 16; x++)
+                r->screen[(size_t)(140 + y) * (size_t)W + (size_t)x] = (uint8_t)(16 + y * 219 / 120);
+    }
     int rx = l->roi.x + l->roi.w + 6;
     for (int cm = 0; cm * 10 <= l->depth_mm; cm++) {
         int y = (int)lround(l->face_px.y + cm * 10 / l->mm_per_px);
@@ -215,12 +251,11 @@ static double needle_spec(const sim_params *p, ng_vec2 ndir, ng_vec2 dir)
            exp(-inc_deg * inc_deg / (2 * p->needle_spec_deg * p->needle_spec_deg));
 }
 
-#define MUSCLE_MEAN_ECHO 0.45   /* mean of tissue_echo() over muscle */
 
 double sim_needle_contrast_db(const sim_scene_layout *l, const sim_params *p, const sim_state *st)
 {
-    ng_vec2 ndir = ng_v2_unit(ng_v2_sub(st->tip_mm, sim_entry_mm));
-    ng_vec2 mid = ng_v2_lerp(sim_entry_mm, st->tip_mm, 0.6);
+    ng_vec2 ndir = ng_v2_unit(ng_v2_sub(st->tip_mm, l->entry_mm));
+    ng_vec2 mid = ng_v2_lerp(l->entry_mm, st->tip_mm, 0.6);
     ng_vec2 dir = ng_v2_unit(ng_v2_sub(mid, ng_v2(0, -l->radius_mm)));
     return 10 * log10(p->needle_echo * needle_spec(p, ndir, dir) / MUSCLE_MEAN_ECHO);
 }
@@ -233,7 +268,7 @@ static void fill_field(sim_renderer *r, const sim_state *st, uint64_t frame_inde
     sim_scene_bone(st->view, bone);
     ng_vec2 apex = ng_v2(0, -l->radius_mm);
     bool needle = st->needle_in && st->in_plane;
-    ng_vec2 ndir = ng_v2_unit(ng_v2_sub(st->tip_mm, sim_entry_mm));
+    ng_vec2 ndir = ng_v2_unit(ng_v2_sub(st->tip_mm, r->l.entry_mm));
     /* Speckle decorrelates in steps as the probe rotates into a new plane. */
     uint32_t view_cell = (uint32_t)lround(st->view * 8);
     uint32_t fi = (uint32_t)frame_index;
@@ -264,7 +299,7 @@ static void fill_field(sim_renderer *r, const sim_state *st, uint64_t frame_inde
             hash_complex(h, &sr, &si);
             double ar = sr * amp, ai = si * amp;
             if (needle && d < hit + 0.5) {
-                double dist = ng_dist_point_segment(pt, sim_entry_mm, st->tip_mm);
+                double dist = ng_dist_point_segment(pt, r->l.entry_mm, st->tip_mm);
                 double a = 0;
                 if (dist < NEEDLE_RADIUS_MM) {
                     a = needle_amp;
@@ -275,7 +310,7 @@ static void fill_field(sim_renderer *r, const sim_state *st, uint64_t frame_inde
                     for (int k = 1; k <= 3; k++) {     /* reverberations below the shaft */
                         k_amp *= p->reverb_decay;
                         ng_vec2 q = ng_v2_sub(pt, ng_v2_scale(dir, k * REVERB_SPACING_MM));
-                        if (ng_dist_point_segment(q, sim_entry_mm, st->tip_mm) < 0.25) {
+                        if (ng_dist_point_segment(q, r->l.entry_mm, st->tip_mm) < 0.25) {
                             a = k_amp;
                             break;
                         }
@@ -298,7 +333,7 @@ static void fill_field(sim_renderer *r, const sim_state *st, uint64_t frame_inde
     }
 }
 
-static void convolve_and_detect(sim_renderer *r)
+static void convolve_and_detect(sim_renderer *r, double gain_db)
 {
     int nb = r->nb, ns = r->ns, ka = r->ka, kl = r->kl;
     /* Axial: complex PSF along each beam. */
@@ -334,7 +369,7 @@ static void convolve_and_detect(sim_renderer *r)
     }
     /* Log compression into 0..255 grey, stored back in env. */
     size_t n = (size_t)nb * ns;
-    float dr = (float)r->p.dynamic_range_db, off = (float)r->log_offset_db;
+    float dr = (float)r->p.dynamic_range_db, off = (float)(r->log_offset_db + gain_db);
     for (size_t i = 0; i < n; i++) {
         float db = 20.0f * log10f(r->env[i] + 1e-6f) + off;
         float v = db / dr;
@@ -345,7 +380,8 @@ static void convolve_and_detect(sim_renderer *r)
 void sim_render(sim_renderer *r, const sim_state *st, uint64_t frame_index, ng_frame *out)
 {
     fill_field(r, st, frame_index);
-    convolve_and_detect(r);
+    double gain = r->p.gain_swing_db * sin(2 * M_PI * st->t_s / r->p.gain_period_s);
+    convolve_and_detect(r, gain);
     const sim_scene_layout *l = &r->l;
     for (int y = 0; y < l->height; y++)
         memcpy(out->plane[0] + (size_t)y * out->stride[0], r->screen + (size_t)y * l->width,

@@ -4,6 +4,7 @@
 #ifndef NG_SIM_RENDER_H
 #define NG_SIM_RENDER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "capture/frame.h"
@@ -22,7 +23,13 @@ typedef struct {
     double needle_floor;           /* fraction left at grazing incidence */
     double needle_spec_deg;        /* width of the specular lobe */
     double reverb_decay;           /* amplitude ratio between reverberation copies */
+    double gain_swing_db;          /* the operator turning the gain: +-dB ... */
+    double gain_period_s;          /* ... over this period */
+    bool chrome;                   /* the scanner's screen: text, scale bar, labels */
 } sim_params;
+
+/* Sets the needle's echogenicity so it stands db over soft tissue at normal incidence. */
+void sim_params_set_needle_db(sim_params *p, double db);
 
 void sim_params_default(sim_params *p);
 

@@ -22,7 +22,8 @@ void sim_scene_default_layout(sim_scene_layout *l)
     ng_vec2 bottom = sim_mm_to_px(l, ng_v2(0, l->depth_mm));
     int x0 = (int)floor(bottom_left.x) - 2, y0 = (int)floor(top.y) - 2;
     l->roi = (ng_rect){ x0, y0, 2 * ((int)l->face_px.x - x0), (int)ceil(bottom.y) + 3 - y0 };
-    l->plan.entry = sim_mm_to_px(l, sim_entry_mm);
+    l->entry_mm = ng_v2(-24.0, -4.0);
+    l->plan.entry = sim_mm_to_px(l, l->entry_mm);
     l->plan.l4_target = sim_mm_to_px(l, sim_l4_target_mm);
     l->plan.l5_target = sim_mm_to_px(l, sim_l5_target_mm);
     l->plan.tolerance_mm = 2.0;
@@ -48,7 +49,6 @@ bool sim_in_sector(const sim_scene_layout *l, ng_vec2 mm)
 
 /* The in-plane needle enters the skin just beyond the lateral end of the probe. Because the
  * probe is rotated about its lateral end, the entry stays at the same place in both views. */
-const ng_vec2 sim_entry_mm = { -24.0, -4.0 };
 const ng_vec2 sim_l4_target_mm = { 11.0, 41.0 };
 const ng_vec2 sim_l5_target_mm = { 5.0, 43.0 };
 
@@ -103,7 +103,15 @@ double sim_script_period_s(void)
 
 static double smooth(double u) { return u * u * (3 - 2 * u); }
 
-void sim_script_state(double t_s, sim_state *st)
+void sim_scene_set_angle(sim_scene_layout *l, double deg)
+{
+    double a = (deg < 10 ? 10 : deg > 80 ? 80 : deg) * DEG;
+    double skin_z = l->entry_mm.y, drop = sim_l4_target_mm.y - skin_z;
+    l->entry_mm = ng_v2(sim_l4_target_mm.x - drop / tan(a), skin_z);
+    l->plan.entry = sim_mm_to_px(l, l->entry_mm);
+}
+
+void sim_script_state(const sim_scene_layout *l, double t_s, sim_state *st)
 {
     double t = fmod(t_s, sim_script_period_s());
     if (t < 0)
@@ -117,13 +125,14 @@ void sim_script_state(double t_s, sim_state *st)
     if (u > 1)
         u = 1;
 
-    ng_vec2 d4 = ng_v2_sub(sim_l4_target_mm, sim_entry_mm);
-    ng_vec2 d5 = ng_v2_sub(sim_l5_target_mm, sim_entry_mm);
+    ng_vec2 d4 = ng_v2_sub(sim_l4_target_mm, l->entry_mm);
+    ng_vec2 d5 = ng_v2_sub(sim_l5_target_mm, l->entry_mm);
     double len4 = ng_v2_len(d4), len5 = ng_v2_len(d5);
     ng_vec2 u4 = ng_v2_unit(d4), u5 = ng_v2_unit(d5);
     double depth = 0;   /* insertion along the current direction */
     ng_vec2 dir = u4;
 
+    st->t_s = t_s;
     st->step = script[i].step;
     st->view = 0;
     st->needle_in = true;
@@ -148,24 +157,24 @@ void sim_script_state(double t_s, sim_state *st)
         break;
     case SIM_DONE: st->view = 1; st->needle_in = false; break;
     }
-    st->tip_mm = ng_v2_add(sim_entry_mm, ng_v2_scale(dir, depth));
+    st->tip_mm = ng_v2_add(l->entry_mm, ng_v2_scale(dir, depth));
 }
 
 void sim_truth_of(const sim_scene_layout *l, const sim_state *st, sim_truth *t)
 {
     t->visible = false;
     t->tip = sim_mm_to_px(l, st->tip_mm);
-    t->shaft_start = sim_mm_to_px(l, sim_entry_mm);
+    t->shaft_start = sim_mm_to_px(l, l->entry_mm);
     t->angle_deg = ng_angle_deg(t->shaft_start, t->tip);
     if (!st->needle_in || !st->in_plane || !sim_in_sector(l, st->tip_mm))
         return;
     /* Walk from the entry towards the tip to where the shaft enters the sector. */
-    double len = ng_v2_dist(sim_entry_mm, st->tip_mm);
-    ng_vec2 dir = ng_v2_unit(ng_v2_sub(st->tip_mm, sim_entry_mm));
+    double len = ng_v2_dist(l->entry_mm, st->tip_mm);
+    ng_vec2 dir = ng_v2_unit(ng_v2_sub(st->tip_mm, l->entry_mm));
     double s = 0;
-    while (s < len && !sim_in_sector(l, ng_v2_add(sim_entry_mm, ng_v2_scale(dir, s))))
+    while (s < len && !sim_in_sector(l, ng_v2_add(l->entry_mm, ng_v2_scale(dir, s))))
         s += 0.05;
-    ng_vec2 start_mm = ng_v2_add(sim_entry_mm, ng_v2_scale(dir, s));
+    ng_vec2 start_mm = ng_v2_add(l->entry_mm, ng_v2_scale(dir, s));
     t->shaft_start = sim_mm_to_px(l, start_mm);
     t->angle_deg = ng_angle_deg(t->shaft_start, t->tip);
     t->visible = len - s >= 3.0;

@@ -20,17 +20,21 @@ typedef struct {
     double half_angle_deg;   /* sector half-angle */
     double depth_mm;         /* imaging depth */
     ng_rect roi;             /* where the sector is drawn on the screen */
+    ng_vec2 entry_mm;        /* skin puncture, beyond the lateral end of the probe */
     ng_plan plan;            /* entry and targets of the scripted procedure, in pixels */
 } sim_scene_layout;
 
 void sim_scene_default_layout(sim_scene_layout *l);
+/* Moves the entry along the skin so the path to the L4 target descends at deg (10..80) below
+ * the horizontal; the L5 path follows from the same entry. */
+void sim_scene_set_angle(sim_scene_layout *l, double deg);
 ng_vec2 sim_mm_to_px(const sim_scene_layout *l, ng_vec2 mm);
 ng_vec2 sim_px_to_mm(const sim_scene_layout *l, ng_vec2 px);
 /* True when the scene point (mm) lies inside the imaged sector. */
 bool sim_in_sector(const sim_scene_layout *l, ng_vec2 mm);
 
-/* Anatomy: entry point and targets in scene mm. */
-extern const ng_vec2 sim_entry_mm, sim_l4_target_mm, sim_l5_target_mm;
+/* Anatomy: the targets in scene mm. */
+extern const ng_vec2 sim_l4_target_mm, sim_l5_target_mm;
 
 #define SIM_BONE_POINTS 11
 /* The bone surface seen at view v (0 = L4 view, 1 = L5 view after the probe rotation,
@@ -49,13 +53,14 @@ typedef struct {
     double view;       /* 0 = L4 view, 1 = L5 view */
     bool needle_in;    /* the needle is in the body */
     bool in_plane;     /* ... and in the imaging plane */
-    ng_vec2 tip_mm;    /* needle tip; the shaft runs from sim_entry_mm */
+    ng_vec2 tip_mm;    /* needle tip; the shaft runs from the layout's entry_mm */
+    double t_s;        /* time in the sequence */
 } sim_state;
 
 /* Length of one pass of the script; it repeats after that. */
 double sim_script_period_s(void);
 /* State of the procedure at t seconds from the start. */
-void sim_script_state(double t_s, sim_state *st);
+void sim_script_state(const sim_scene_layout *l, double t_s, sim_state *st);
 
 typedef struct {
     bool visible;          /* needle in plane with at least 3 mm of shaft inside the sector */

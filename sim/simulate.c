@@ -22,9 +22,21 @@ void sim_truth_write(FILE *f, uint64_t n, const sim_state *st, const sim_truth *
 static void usage(FILE *f)
 {
     fprintf(f, "usage: needleguide simulate --out F.y4m --truth F.jsonl [--seed S] [--frames N] "
-               "[--fps R]\n"
+               "[--fps R]\n       [--angle DEG] [--needle-db DB] [--chrome yes|no] [--gain-swing DB]\n"
                "Writes the simulated one-puncture-two-point scan, its ground truth per frame and, "
                "beside the video, F.conf: the config that run and track need for it.\n");
+}
+
+static int parse_real(const char *opt, const char *v, double lo, double hi, double *out)
+{
+    char *end;
+    double d = strtod(v, &end);
+    if (end == v || *end || !(d >= lo && d <= hi)) {
+        fprintf(stderr, "needleguide: simulate: %s '%s': expected a number %g..%g\n", opt, v, lo, hi);
+        return -1;
+    }
+    *out = d;
+    return 0;
 }
 
 static int parse_count(const char *opt, const char *v, long lo, long hi, long *out)
@@ -46,10 +58,17 @@ int cmd_simulate(int argc, char **argv)
         { "out", required_argument, 0, 'o' },   { "truth", required_argument, 0, 't' },
         { "seed", required_argument, 0, 's' },  { "frames", required_argument, 0, 'n' },
         { "fps", required_argument, 0, 'r' },   { "help", no_argument, 0, 'h' },
+        { "angle", required_argument, 0, 'a' }, { "needle-db", required_argument, 0, 'd' },
+        { "chrome", required_argument, 0, 'C' }, { "gain-swing", required_argument, 0, 'g' },
         { 0, 0, 0, 0 },
     };
     const char *out = NULL, *truth = NULL;
     long seed = 1, frames = 0, fps = 30;
+    sim_scene_layout layout;
+    sim_scene_default_layout(&layout);
+    sim_params params;
+    sim_params_default(&params);
+    double v;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -59,6 +78,25 @@ int cmd_simulate(int argc, char **argv)
         case 's': if (parse_count("--seed", optarg, 0, UINT_MAX, &seed) < 0) return 2; break;
         case 'n': if (parse_count("--frames", optarg, 1, 1000000, &frames) < 0) return 2; break;
         case 'r': if (parse_count("--fps", optarg, 1, 240, &fps) < 0) return 2; break;
+        case 'a':
+            if (parse_real("--angle", optarg, 15, 75, &v) < 0) return 2;
+            sim_scene_set_angle(&layout, v);
+            break;
+        case 'd':
+            if (parse_real("--needle-db", optarg, 0, 30, &v) < 0) return 2;
+            sim_params_set_needle_db(&params, v);
+            break;
+        case 'g':
+            if (parse_real("--gain-swing", optarg, 0, 20, &v) < 0) return 2;
+            params.gain_swing_db = v;
+            break;
+        case 'C':
+            if (strcmp(optarg, "yes") && strcmp(optarg, "no")) {
+                fprintf(stderr, "needleguide: simulate: --chrome '%s': expected yes or no\n", optarg);
+                return 2;
+            }
+            params.chrome = !strcmp(optarg, "yes");
+            break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -70,10 +108,6 @@ int cmd_simulate(int argc, char **argv)
     if (frames == 0)
         frames = (long)(sim_script_period_s() * (double)fps + 0.5);
 
-    sim_scene_layout layout;
-    sim_scene_default_layout(&layout);
-    sim_params params;
-    sim_params_default(&params);
     ng_errbuf err = { 0 };
     y4m_writer w;
     if (y4m_writer_open(&w, out, NG_PIX_I420, layout.width, layout.height, (int)fps, 1, &err) < 0) {
@@ -92,7 +126,7 @@ int cmd_simulate(int argc, char **argv)
     for (long n = 0; n < frames && rc == 0; n++) {
         sim_state st;
         sim_truth t;
-        sim_script_state((double)n / (double)fps, &st);
+        sim_script_state(&layout, (double)n / (double)fps, &st);
         sim_truth_of(&layout, &st, &t);
         sim_render(r, &st, (uint64_t)n, f);
         if (y4m_write(&w, f) < 0)
@@ -116,6 +150,7 @@ int cmd_simulate(int argc, char **argv)
     ng_config cfg;
     config_defaults(&cfg);
     cfg.fps = (double)fps;
+    cfg.plan = layout.plan;   /* the entry moves with --angle */
     int n = snprintf(cfg.source, sizeof cfg.source, "file:%s",
                      realpath(out, abs_out) ? abs_out : out);
     if (n < 0 || (size_t)n >= sizeof cfg.source) {

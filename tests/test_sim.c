@@ -18,7 +18,7 @@ static double step_start(sim_step want)
 {
     for (double t = 0; t < sim_script_period_s(); t += 0.01) {
         sim_state st;
-        sim_script_state(t, &st);
+        sim_script_state(&L, t, &st);
         if (st.step == want)
             return t;
     }
@@ -31,12 +31,12 @@ static void test_script_follows_the_technique(void **s)
     (void)s;
     sim_state st;
     sim_truth tr;
-    sim_script_state(0.2, &st);
+    sim_script_state(&L, 0.2, &st);
     assert_int_equal(st.step, SIM_IDLE);
     assert_false(st.needle_in);
 
     /* At the L4 pause the tip is on the L4 target (junction of SAP and TP). */
-    sim_script_state(step_start(SIM_AT_L4) + 0.5, &st);
+    sim_script_state(&L, step_start(SIM_AT_L4) + 0.5, &st);
     sim_truth_of(&L, &st, &tr);
     assert_true(tr.visible);
     assert_true(ng_v2_dist(tr.tip, L.plan.l4_target) < 0.5);
@@ -45,18 +45,18 @@ static void test_script_follows_the_technique(void **s)
     assert_true(st.view == 0);
 
     /* Withdrawn to the subcutaneous layer before the probe turns. */
-    sim_script_state(step_start(SIM_ROTATE) - 0.02, &st);
-    assert_true(ng_v2_dist(st.tip_mm, sim_entry_mm) < 9);
+    sim_script_state(&L, step_start(SIM_ROTATE) - 0.02, &st);
+    assert_true(ng_v2_dist(st.tip_mm, L.entry_mm) < 9);
 
     /* During the rotation the needle is out of plane: not visible, and the view changes. */
     double r0 = step_start(SIM_ROTATE);
-    sim_script_state(r0 + 1.0, &st);
+    sim_script_state(&L, r0 + 1.0, &st);
     sim_truth_of(&L, &st, &tr);
     assert_false(tr.visible);
     assert_true(st.view > 0.2 && st.view < 0.8);
 
     /* Redirected to L5 on a new trajectory: the tip reaches the L5 target. */
-    sim_script_state(step_start(SIM_AT_L5) + 0.5, &st);
+    sim_script_state(&L, step_start(SIM_AT_L5) + 0.5, &st);
     sim_truth_of(&L, &st, &tr);
     assert_true(tr.visible);
     assert_true(ng_v2_dist(tr.tip, L.plan.l5_target) < 0.5);
@@ -64,7 +64,7 @@ static void test_script_follows_the_technique(void **s)
     assert_true(fabs(tr.angle_deg - a5) < 0.5);
     assert_true(fabs(a5 - a4) > 3);   /* a real redirection */
 
-    sim_script_state(step_start(SIM_DONE) + 0.1, &st);
+    sim_script_state(&L, step_start(SIM_DONE) + 0.1, &st);
     assert_false(st.needle_in);
 }
 
@@ -73,13 +73,13 @@ static void test_truth_shaft_starts_at_sector_edge(void **s)
     (void)s;
     sim_state st;
     sim_truth tr;
-    sim_script_state(step_start(SIM_AT_L4), &st);
+    sim_script_state(&L, step_start(SIM_AT_L4), &st);
     sim_truth_of(&L, &st, &tr);
     /* The entry lies outside the imaged sector; the visible shaft starts on its edge. */
-    assert_false(sim_in_sector(&L, sim_entry_mm));
+    assert_false(sim_in_sector(&L, L.entry_mm));
     ng_vec2 start_mm = sim_px_to_mm(&L, tr.shaft_start);
     assert_true(sim_in_sector(&L, start_mm));
-    ng_vec2 d = ng_v2_unit(ng_v2_sub(sim_entry_mm, start_mm));
+    ng_vec2 d = ng_v2_unit(ng_v2_sub(L.entry_mm, start_mm));
     assert_false(sim_in_sector(&L, ng_v2_add(start_mm, ng_v2_scale(d, 0.2))));
     assert_true(fabs(ng_dist_point_line_signed(tr.shaft_start, L.plan.entry, L.plan.l4_target)) < 0.5);
 }
@@ -117,7 +117,7 @@ static void test_image(void **s)
     ng_frame *a = frame_alloc(NG_PIX_I420, L.width, L.height);
     ng_frame *b = frame_alloc(NG_PIX_I420, L.width, L.height);
     sim_state st;
-    sim_script_state(step_start(SIM_AT_L4) + 0.3, &st);
+    sim_script_state(&L, step_start(SIM_AT_L4) + 0.3, &st);
     sim_render(r, &st, 10, a);
     sim_render(r, &st, 10, b);
     assert_memory_equal(a->data, b->data, a->size);   /* reproducible */
@@ -133,9 +133,9 @@ static void test_image(void **s)
 
     /* The needle echo stands above the tissue beside it (speckle averaged along the shaft). */
     double on = 0, off = 0;
-    ng_vec2 dir = ng_v2_unit(ng_v2_sub(st.tip_mm, sim_entry_mm)), n = ng_v2(-dir.y, dir.x);
+    ng_vec2 dir = ng_v2_unit(ng_v2_sub(st.tip_mm, L.entry_mm)), n = ng_v2(-dir.y, dir.x);
     for (double t = 5; t < 30; t += 1) {
-        ng_vec2 pt = ng_v2_add(sim_entry_mm, ng_v2_scale(dir, t + 5));
+        ng_vec2 pt = ng_v2_add(L.entry_mm, ng_v2_scale(dir, t + 5));
         on += mean_luma(a, sim_mm_to_px(&L, pt), 0);
         off += mean_luma(a, sim_mm_to_px(&L, ng_v2_add(pt, ng_v2_scale(n, 3))), 0);
     }

@@ -29,7 +29,7 @@ static void run_sequence(unsigned seed, int frames, int step, score *sc)
     for (int n = 0; n < frames; n += step) {
         sim_state st;
         sim_truth truth;
-        sim_script_state(n / 30.0, &st);
+        sim_script_state(&l, n / 30.0, &st);
         sim_truth_of(&l, &st, &truth);
         sim_render(r, &st, (uint64_t)n, f);
         ng_track tr;

@@ -39,9 +39,10 @@ int cmd_track(int argc, char **argv)
 {
     static const struct option opts[] = {
         { "input", required_argument, 0, 'i' }, { "config", required_argument, 0, 'c' },
-        { "output", required_argument, 0, 'o' }, { 0, 0, 0, 0 },
+        { "output", required_argument, 0, 'o' }, { "timings", required_argument, 0, 't' },
+        { 0, 0, 0, 0 },
     };
-    const char *input = NULL, *conf = NULL, *output = NULL;
+    const char *input = NULL, *conf = NULL, *output = NULL, *timings = NULL;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -49,6 +50,7 @@ int cmd_track(int argc, char **argv)
         case 'i': input = optarg; break;
         case 'c': conf = optarg; break;
         case 'o': output = optarg; break;
+        case 't': timings = optarg; break;
         default: goto usage;
         }
     }
@@ -106,6 +108,13 @@ int cmd_track(int argc, char **argv)
         fprintf(stderr, "needleguide: track: %s: write failed\n", output);
         rc = 1;
     }
+    if (timings) {   /* appended: one tracker time in ms per line, for benchmarks over many files */
+        FILE *tf = fopen(timings, "a");
+        for (size_t i = 0; tf && i < n; i++)
+            fprintf(tf, "%.4f\n", ms[i]);
+        if (!tf || fclose(tf) != 0)
+            fprintf(stderr, "needleguide: track: %s: cannot write timings\n", timings);
+    }
     qsort(ms, n, sizeof *ms, cmp_double);
     if (n)
         fprintf(stderr, "track: %zu frames -> %s; tracker %.2f ms/frame p50, %.2f p99 (ROI %dx%d)\n",
@@ -118,6 +127,6 @@ int cmd_track(int argc, char **argv)
     y4m_close(&r);
     return rc;
 usage:
-    fprintf(stderr, "usage: needleguide track --input F.y4m --config C --output O.jsonl\n");
+    fprintf(stderr, "usage: needleguide track --input F.y4m --config C --output O.jsonl [--timings F]\n");
     return 2;
 }
