@@ -35,24 +35,37 @@ static void blur(ridge_map *r, const float *in, float *out, double sigma)
     for (int i = 0; i <= 2 * k; i++)
         g[i] /= sum;
     int w = r->w, h = r->h;
-    for (int y = 0; y < h; y++)
+    /* rows: clamped at the edges, straight through the interior */
+    for (int y = 0; y < h; y++) {
+        const float *row = in + (size_t)y * w;
+        float *o = r->tmp + (size_t)y * w;
         for (int x = 0; x < w; x++) {
             float a = 0;
-            for (int i = -k; i <= k; i++) {
-                int xx = x + i < 0 ? 0 : x + i >= w ? w - 1 : x + i;
-                a += g[i + k] * in[y * w + xx];
+            if (x >= k && x < w - k) {
+                for (int i = -k; i <= k; i++)
+                    a += g[i + k] * row[x + i];
+            } else {
+                for (int i = -k; i <= k; i++) {
+                    int xx = x + i < 0 ? 0 : x + i >= w ? w - 1 : x + i;
+                    a += g[i + k] * row[xx];
+                }
             }
-            r->tmp[y * w + x] = a;
+            o[x] = a;
         }
-    for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++) {
-            float a = 0;
-            for (int i = -k; i <= k; i++) {
-                int yy = y + i < 0 ? 0 : y + i >= h ? h - 1 : y + i;
-                a += g[i + k] * r->tmp[yy * w + x];
-            }
-            out[y * w + x] = a;
+    }
+    /* columns, a row at a time so the inner loop runs along memory */
+    for (int y = 0; y < h; y++) {
+        float *o = out + (size_t)y * w;
+        for (int x = 0; x < w; x++)
+            o[x] = 0;
+        for (int i = -k; i <= k; i++) {
+            int yy = y + i < 0 ? 0 : y + i >= h ? h - 1 : y + i;
+            const float *src = r->tmp + (size_t)yy * w;
+            float gi = g[i + k];
+            for (int x = 0; x < w; x++)
+                o[x] += gi * src[x];
         }
+    }
 }
 
 void ridge_compute(ridge_map *r, const float *img, const unsigned char *mask, double sigma)
@@ -77,7 +90,7 @@ void ridge_compute(ridge_map *r, const float *img, const unsigned char *mask, do
             /* A bright line: strongly negative across it (l2), flat along it (l1 near 0). */
             float st = l2 < 0 ? -l2 - fabsf(l1) : 0;
             r->strength[i] = st > 0 ? st : 0;
-            /* The eigenvector of l1 runs along the line. */
-            r->orientation[i] = 0.5f * atan2f(2 * b, a - c);
+            /* The eigenvector of l1 runs along the line (only needed where there is a ridge). */
+            r->orientation[i] = st > 0 ? 0.5f * atan2f(2 * b, a - c) : 0;
         }
 }

@@ -40,6 +40,7 @@ struct tracker {
     double *ang;              /* candidate line directions, radians, y down */
     float *acc;
     int *cand;                /* candidate pixel indices */
+    float *cand_x, *cand_y;   /* and their positions relative to the entry */
     ng_vec2 entry;            /* entry point in working pixels */
     track_filter filter;
 };
@@ -61,6 +62,8 @@ tracker *tracker_new(const tracker_opts *o)
     t->integral = malloc((size_t)(t->w + 1) * (size_t)(t->h + 1) * sizeof(double));
     t->inside = malloc(n);
     t->cand = malloc(n * sizeof(int));
+    t->cand_x = malloc(n * sizeof(float));
+    t->cand_y = malloc(n * sizeof(float));
     t->corridor = malloc(n);
     t->entry = ng_v2((o->plan.entry.x - o->roi.x) / SCALE, (o->plan.entry.y - o->roi.y) / SCALE);
 
@@ -94,7 +97,7 @@ tracker *tracker_new(const tracker_opts *o)
     t->nrho = 2 * t->rho_max + 1;
     t->acc = malloc(sizeof(float) * (size_t)t->nang * (size_t)t->nrho);
     if (!t->img || !ridge_ok || !t->inside || !t->cand || !t->ang || !t->acc || !t->corridor ||
-        !t->contrast || !t->integral) {
+        !t->contrast || !t->integral || !t->cand_x || !t->cand_y) {
         tracker_free(t);
         return NULL;
     }
@@ -106,22 +109,30 @@ void tracker_free(tracker *t)
     if (!t)
         return;
     free(t->img); ridge_free(&t->ridge); free(t->inside); free(t->contrast); free(t->integral);
-    free(t->cand); free(t->ang); free(t->acc); free(t->corridor);
+    free(t->cand); free(t->cand_x); free(t->cand_y); free(t->ang); free(t->acc); free(t->corridor);
     free(t);
 }
 
 /* 2x2 average of the ROI into the working image; pixels outside the frame read as black. */
 static void downsample(tracker *t, const uint8_t *luma, int stride, int fw, int fh)
 {
+    bool inside = t->o.roi.x >= 0 && t->o.roi.y >= 0 && t->o.roi.x + t->w * SCALE <= fw &&
+                  t->o.roi.y + t->h * SCALE <= fh;
     for (int y = 0; y < t->h; y++)
         for (int x = 0; x < t->w; x++) {
             int sum = 0;
-            for (int dy = 0; dy < SCALE; dy++)
-                for (int dx = 0; dx < SCALE; dx++) {
-                    int fx = t->o.roi.x + x * SCALE + dx, fy = t->o.roi.y + y * SCALE + dy;
-                    if (fx >= 0 && fy >= 0 && fx < fw && fy < fh)
-                        sum += luma[(size_t)fy * (size_t)stride + (size_t)fx];
-                }
+            int fx0 = t->o.roi.x + x * SCALE, fy0 = t->o.roi.y + y * SCALE;
+            if (inside) {   /* the usual case: no bounds to check */
+                const uint8_t *p = luma + (size_t)fy0 * (size_t)stride + (size_t)fx0;
+                sum = p[0] + p[1] + p[stride] + p[stride + 1];
+            } else {
+                for (int dy = 0; dy < SCALE; dy++)
+                    for (int dx = 0; dx < SCALE; dx++) {
+                        int fx = fx0 + dx, fy = fy0 + dy;
+                        if (fx >= 0 && fy >= 0 && fx < fw && fy < fh)
+                            sum += luma[(size_t)fy * (size_t)stride + (size_t)fx];
+                    }
+            }
             float v = (float)sum / (SCALE * SCALE);
             t->img[y * t->w + x] = v;
             t->inside[y * t->w + x] = v > 20;
@@ -157,10 +168,35 @@ static void local_contrast(tracker *t)
 
 static float sample_map(const tracker *t, const float *map, ng_vec2 p)
 {
-    int x = (int)lround(p.x), y = (int)lround(p.y);
-    if (x < 0 || y < 0 || x >= t->w || y >= t->h || !t->corridor[y * t->w + x])
+    if (p.x < -0.5 || p.y < -0.5)
+        return 0;
+    int x = (int)(p.x + 0.5), y = (int)(p.y + 0.5);   /* lround, without the libm call */
+    if (x >= t->w || y >= t->h || !t->corridor[y * t->w + x])
         return 0;
     return map[y * t->w + x];
+}
+
+/* The integer steps s (within +-(w+h)) at which c0 + s*d can round into the w x h image: the
+ * samples outside it would read nothing. */
+static void line_span(ng_vec2 c0, ng_vec2 d, int w, int h, int *s0, int *s1)
+{
+    double lo = -(w + h), hi = w + h;
+    const double org[2] = { c0.x, c0.y }, dir[2] = { d.x, d.y }, max[2] = { w - 0.5, h - 0.5 };
+    for (int k = 0; k < 2; k++) {
+        if (fabs(dir[k]) < 1e-12) {
+            if (org[k] < -0.5 || org[k] >= max[k])
+                lo = 1, hi = 0;   /* parallel and outside: nothing */
+            continue;
+        }
+        double a = (-0.5 - org[k]) / dir[k], b = (max[k] - org[k]) / dir[k];
+        if (a > b) { double tmp = a; a = b; b = tmp; }
+        lo = fmax(lo, a);
+        hi = fmin(hi, b);
+    }
+    *s0 = (int)floor(lo) - 1;   /* a step of margin each side: rounding at the border */
+    *s1 = (int)ceil(hi) + 1;
+    if (*s0 < -(w + h)) *s0 = -(w + h);
+    if (*s1 > w + h) *s1 = w + h;
 }
 
 /* Mean local contrast on the line at p and just above it. Reverberations lie below the shaft
@@ -239,18 +275,25 @@ void tracker_measure(tracker *t, const uint8_t *luma, int stride, int width, int
         if (t->resp[i] > thr && t->corridor[i])
             t->cand[ncand++] = i;
     memset(t->acc, 0, sizeof(float) * (size_t)t->nang * (size_t)t->nrho);
+    for (int c = 0; c < ncand; c++) {   /* positions relative to the entry, once */
+        int i = t->cand[c];
+        t->cand_x[c] = (float)(i % t->w - t->entry.x);
+        t->cand_y[c] = (float)(i / t->w - t->entry.y);
+    }
+    const float tol = (float)(ORIENT_TOL_DEG * DEG), half_pi = (float)(M_PI / 2);
     for (int a = 0; a < t->nang; a++) {
-        double nx = -sin(t->ang[a]), ny = cos(t->ang[a]);
+        float nx = (float)-sin(t->ang[a]), ny = (float)cos(t->ang[a]), ang = (float)t->ang[a];
         float *row = t->acc + (size_t)a * t->nrho;
         for (int c = 0; c < ncand; c++) {
             int i = t->cand[c];
-            double d = fabs(fmod(t->ang[a] - t->ridge.orientation[i], M_PI));
-            if (d > M_PI / 2)
-                d = M_PI - d;
-            if (d > ORIENT_TOL_DEG * DEG)
+            /* orientations are lines: compare modulo pi */
+            float d = ang - t->ridge.orientation[i];
+            while (d > half_pi) d -= (float)M_PI;
+            while (d < -half_pi) d += (float)M_PI;
+            if (fabsf(d) > tol)
                 continue;
-            double rho = nx * (i % t->w - t->entry.x) + ny * (i / t->w - t->entry.y);
-            int k = (int)lround(rho) + t->rho_max;
+            float rho = nx * t->cand_x[c] + ny * t->cand_y[c];
+            int k = (int)lroundf(rho) + t->rho_max;
             /* Capped votes: a short bright bone edge must not outvote a long faint shaft. */
             if (k >= 0 && k < t->nrho)
                 row[k] += fminf(t->resp[i] - thr, cap);
@@ -302,7 +345,9 @@ void tracker_measure(tracker *t, const uint8_t *luma, int stride, int width, int
                 ng_vec2 d = ng_v2(cos(th), sin(th)), nn = ng_v2(-d.y, d.x);
                 ng_vec2 c0 = ng_v2_add(centre, ng_v2_scale(nn, dr));
                 double score = 0;
-                for (int s = -(t->w + t->h); s <= t->w + t->h; s++)
+                int s0, s1;
+                line_span(c0, d, t->w, t->h, &s0, &s1);
+                for (int s = s0; s <= s1; s++)
                     score += sample_map(t, t->resp, ng_v2_add(c0, ng_v2_scale(d, s)));
                 if (score > best_score) {
                     best_score = score;
