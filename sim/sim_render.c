@@ -26,6 +26,7 @@ void sim_params_default(sim_params *p)
     p->gain_swing_db = 0;
     p->gain_period_s = 7;
     p->chrome = true;
+    p->persistence = 0.25;
 }
 
 #define MUSCLE_MEAN_ECHO 0.45   /* mean of tissue_echo() over muscle */
@@ -42,6 +43,8 @@ struct sim_renderer {
     int nb, ns, nroi;
     double dtheta, ds;
     float *re, *im, *tre, *tim, *env;
+    float *prev;                /* last frame's grey, for persistence */
+    bool have_prev;
     int ka, kl;                 /* kernel half-widths */
     float *ha_re, *ha_im, *hl;
     double log_offset_db;       /* maps unit tissue to tissue_level */
@@ -162,6 +165,7 @@ sim_renderer *sim_renderer_new(const sim_scene_layout *l, const sim_params *p, u
     r->tre = malloc(n * sizeof(float));
     r->tim = malloc(n * sizeof(float));
     r->env = malloc(n * sizeof(float));
+    r->prev = malloc(n * sizeof(float));
 
     r->ka = (int)ceil(3 * p->axial_sigma_mm / r->ds);
     r->kl = (int)ceil(3 * p->lateral_sigma_beams);
@@ -186,7 +190,7 @@ sim_renderer *sim_renderer_new(const sim_scene_layout *l, const sim_params *p, u
     r->log_offset_db = p->tissue_level * p->dynamic_range_db - 10 * log10(ea * el);
     build_lut(r);
     build_screen(r);
-    if (!r->re || !r->im || !r->tre || !r->tim || !r->env || !r->lut || !r->screen) {
+    if (!r->re || !r->im || !r->tre || !r->tim || !r->env || !r->prev || !r->lut || !r->screen) {
         sim_renderer_free(r);
         return NULL;
     }
@@ -197,7 +201,7 @@ void sim_renderer_free(sim_renderer *r)
 {
     if (!r)
         return;
-    free(r->re); free(r->im); free(r->tre); free(r->tim); free(r->env);
+    free(r->re); free(r->im); free(r->tre); free(r->tim); free(r->env); free(r->prev);
     free(r->ha_re); free(r->ha_im); free(r->hl);
     free(r->lut); free(r->lut_wb); free(r->lut_ws); free(r->screen);
     free(r);
@@ -267,6 +271,9 @@ static void fill_field(sim_renderer *r, const sim_state *st, uint64_t frame_inde
     ng_vec2 bone[SIM_BONE_POINTS];
     sim_scene_bone(st->view, bone);
     ng_vec2 apex = ng_v2(0, -l->radius_mm);
+    /* the anatomy (bone, speckle, the needle in it) is displaced by breathing and tremor: work
+     * in its own frame; the probe face, and so the depth below the skin, stays put */
+    ng_vec2 apex_t = sim_image_to_tissue(st, apex);
     bool needle = st->needle_in && st->in_plane;
     ng_vec2 ndir = ng_v2_unit(ng_v2_sub(st->tip_mm, r->l.entry_mm));
     /* Speckle decorrelates in steps as the probe rotates into a new plane. */
@@ -278,13 +285,13 @@ static void fill_field(sim_renderer *r, const sim_state *st, uint64_t frame_inde
         double th = -half + (b + 0.5) * r->dtheta;
         ng_vec2 dir = ng_v2(sin(th), cos(th));
         double cos_inc;
-        double hit = bone_hit(bone, apex, dir, &cos_inc) - l->radius_mm;
+        double hit = bone_hit(bone, apex_t, dir, &cos_inc) - l->radius_mm;
         /* Specular needle echo: strongest when the beam meets the shaft at right angles. */
         double needle_amp = sqrt(p->needle_echo * needle_spec(p, ndir, dir));
         float *re = r->re + (size_t)b * r->ns, *im = r->im + (size_t)b * r->ns;
         for (int s = 0; s < r->ns; s++) {
             double d = (s + 0.5) * r->ds;
-            ng_vec2 pt = ng_v2_add(apex, ng_v2_scale(dir, l->radius_mm + d));
+            ng_vec2 pt = ng_v2_add(apex_t, ng_v2_scale(dir, l->radius_mm + d));   /* tissue */
             double e;
             if (d < hit - 0.5)
                 e = tissue_echo(d, pt);
@@ -292,6 +299,8 @@ static void fill_field(sim_renderer *r, const sim_state *st, uint64_t frame_inde
                 e = 3 + 40 * cos_inc * cos_inc;       /* bone surface */
             else
                 e = 0.002 * tissue_echo(d, pt);       /* acoustic shadow */
+            if (st->injectate_mm > 0 && ng_v2_dist(pt, st->injectate_at) < st->injectate_mm && d < hit - 0.5)
+                e *= 0.03;                            /* the injectate: an anechoic pool */
             double amp = sqrt(e) * exp(-0.004 * d);
             uint32_t h = hash4((uint32_t)(int32_t)floor(pt.x / SPECKLE_GRID_MM),
                                (uint32_t)(int32_t)floor(pt.y / SPECKLE_GRID_MM), view_cell, r->seed);
@@ -375,6 +384,13 @@ static void convolve_and_detect(sim_renderer *r, double gain_db)
         float v = db / dr;
         r->env[i] = v < 0 ? 0 : v > 1 ? 255.0f : v * 255.0f;
     }
+    /* the scanner's persistence: a little of the previous frame stays */
+    float keep = (float)r->p.persistence;
+    if (keep > 0 && r->have_prev)
+        for (size_t i = 0; i < n; i++)
+            r->env[i] = (1 - keep) * r->env[i] + keep * r->prev[i];
+    memcpy(r->prev, r->env, n * sizeof(float));
+    r->have_prev = true;
 }
 
 void sim_render(sim_renderer *r, const sim_state *st, uint64_t frame_index, ng_frame *out)

@@ -26,6 +26,7 @@ typedef struct {
     double gain_swing_db;          /* the operator turning the gain: +-dB ... */
     double gain_period_s;          /* ... over this period */
     bool chrome;                   /* the scanner's screen: text, scale bar, labels */
+    double persistence;            /* the scanner's frame averaging: weight of the previous frame */
 } sim_params;
 
 /* Sets the needle's echogenicity so it stands db over soft tissue at normal incidence. */

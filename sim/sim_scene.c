@@ -23,6 +23,8 @@ void sim_scene_default_layout(sim_scene_layout *l)
     int x0 = (int)floor(bottom_left.x) - 2, y0 = (int)floor(top.y) - 2;
     l->roi = (ng_rect){ x0, y0, 2 * ((int)l->face_px.x - x0), (int)ceil(bottom.y) + 3 - y0 };
     l->entry_mm = ng_v2(-24.0, -4.0);
+    l->breath_mm = 1.5;
+    l->tremor_mm = 0.1;
     l->plan.entry = sim_mm_to_px(l, l->entry_mm);
     l->plan.l4_target = sim_mm_to_px(l, sim_l4_target_mm);
     l->plan.l5_target = sim_mm_to_px(l, sim_l5_target_mm);
@@ -92,6 +94,7 @@ static const struct {
 
 /* Insertion depth (mm along the shaft) left in the subcutaneous layer after the withdrawal. */
 #define SUBCUT_MM 8.0
+#define INJECTATE_MM 5.0   /* radius of the pool of local anaesthetic at a target */
 
 double sim_script_period_s(void)
 {
@@ -109,6 +112,27 @@ void sim_scene_set_angle(sim_scene_layout *l, double deg)
     double skin_z = l->entry_mm.y, drop = sim_l4_target_mm.y - skin_z;
     l->entry_mm = ng_v2(sim_l4_target_mm.x - drop / tan(a), skin_z);
     l->plan.entry = sim_mm_to_px(l, l->entry_mm);
+}
+
+ng_vec2 sim_tissue_to_image(const sim_state *st, ng_vec2 tissue_mm)
+{
+    return ng_v2_add(tissue_mm, st->motion_mm);
+}
+
+ng_vec2 sim_image_to_tissue(const sim_state *st, ng_vec2 image_mm)
+{
+    return ng_v2_sub(image_mm, st->motion_mm);
+}
+
+/* Breathing moves the probe a little over the back; the hand trembles. Smooth and
+ * deterministic in t, so every frame of a sequence can be rendered on its own. */
+static ng_vec2 probe_motion(const sim_scene_layout *l, double t)
+{
+    double b = sin(2 * M_PI * 0.25 * t);
+    double tx = sin(2 * M_PI * 8.3 * t) + 0.6 * sin(2 * M_PI * 11.7 * t + 1.3);
+    double tz = sin(2 * M_PI * 9.1 * t + 0.7) + 0.5 * sin(2 * M_PI * 12.3 * t + 2.1);
+    return ng_v2(l->breath_mm * b + l->tremor_mm * tx / 1.6,
+                 0.5 * l->breath_mm * b + l->tremor_mm * tz / 1.5);
 }
 
 void sim_script_state(const sim_scene_layout *l, double t_s, sim_state *st)
@@ -133,6 +157,8 @@ void sim_script_state(const sim_scene_layout *l, double t_s, sim_state *st)
     ng_vec2 dir = u4;
 
     st->t_s = t_s;
+    st->motion_mm = probe_motion(l, t_s);
+    st->injectate_mm = 0;
     st->step = script[i].step;
     st->view = 0;
     st->needle_in = true;
@@ -140,16 +166,20 @@ void sim_script_state(const sim_scene_layout *l, double t_s, sim_state *st)
     switch (st->step) {
     case SIM_IDLE: st->needle_in = false; break;
     case SIM_ADVANCE_L4: depth = len4 * smooth(u); break;
-    case SIM_AT_L4: depth = len4; break;
-    case SIM_WITHDRAW: depth = len4 + (SUBCUT_MM - len4) * smooth(u); break;
+    case SIM_AT_L4: depth = len4; st->injectate_mm = INJECTATE_MM * u; break;
+    case SIM_WITHDRAW:   /* the pool stays where it was injected */
+        depth = len4 + (SUBCUT_MM - len4) * smooth(u);
+        st->injectate_mm = INJECTATE_MM;
+        break;
     case SIM_ROTATE:
         depth = SUBCUT_MM;
         st->view = smooth(u);
         st->in_plane = false;
         break;
     case SIM_ADVANCE_L5: st->view = 1; dir = u5; depth = SUBCUT_MM + (len5 - SUBCUT_MM) * smooth(u); break;
-    case SIM_AT_L5: st->view = 1; dir = u5; depth = len5; break;
+    case SIM_AT_L5: st->view = 1; dir = u5; depth = len5; st->injectate_mm = INJECTATE_MM * u; break;
     case SIM_EXIT:
+        st->injectate_mm = INJECTATE_MM;
         st->view = 1;
         dir = u5;
         depth = len5 * (1 - smooth(u));
@@ -158,23 +188,25 @@ void sim_script_state(const sim_scene_layout *l, double t_s, sim_state *st)
     case SIM_DONE: st->view = 1; st->needle_in = false; break;
     }
     st->tip_mm = ng_v2_add(l->entry_mm, ng_v2_scale(dir, depth));
+    st->injectate_at = st->view < 0.5 ? sim_l4_target_mm : sim_l5_target_mm;
 }
 
 void sim_truth_of(const sim_scene_layout *l, const sim_state *st, sim_truth *t)
 {
     t->visible = false;
-    t->tip = sim_mm_to_px(l, st->tip_mm);
-    t->shaft_start = sim_mm_to_px(l, l->entry_mm);
+    ng_vec2 tip_img = sim_tissue_to_image(st, st->tip_mm), entry_img = sim_tissue_to_image(st, l->entry_mm);
+    t->tip = sim_mm_to_px(l, tip_img);
+    t->shaft_start = sim_mm_to_px(l, entry_img);
     t->angle_deg = ng_angle_deg(t->shaft_start, t->tip);
-    if (!st->needle_in || !st->in_plane || !sim_in_sector(l, st->tip_mm))
+    if (!st->needle_in || !st->in_plane || !sim_in_sector(l, tip_img))
         return;
     /* Walk from the entry towards the tip to where the shaft enters the sector. */
-    double len = ng_v2_dist(l->entry_mm, st->tip_mm);
-    ng_vec2 dir = ng_v2_unit(ng_v2_sub(st->tip_mm, l->entry_mm));
+    double len = ng_v2_dist(entry_img, tip_img);
+    ng_vec2 dir = ng_v2_unit(ng_v2_sub(tip_img, entry_img));
     double s = 0;
-    while (s < len && !sim_in_sector(l, ng_v2_add(l->entry_mm, ng_v2_scale(dir, s))))
+    while (s < len && !sim_in_sector(l, ng_v2_add(entry_img, ng_v2_scale(dir, s))))
         s += 0.05;
-    ng_vec2 start_mm = ng_v2_add(l->entry_mm, ng_v2_scale(dir, s));
+    ng_vec2 start_mm = ng_v2_add(entry_img, ng_v2_scale(dir, s));
     t->shaft_start = sim_mm_to_px(l, start_mm);
     t->angle_deg = ng_angle_deg(t->shaft_start, t->tip);
     t->visible = len - s >= 3.0;

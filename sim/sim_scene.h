@@ -21,6 +21,8 @@ typedef struct {
     double depth_mm;         /* imaging depth */
     ng_rect roi;             /* where the sector is drawn on the screen */
     ng_vec2 entry_mm;        /* skin puncture, beyond the lateral end of the probe */
+    double breath_mm;        /* probe drift with breathing (0.25 Hz), lateral; half that axial */
+    double tremor_mm;        /* hand tremor (8-12 Hz) */
     ng_plan plan;            /* entry and targets of the scripted procedure, in pixels */
 } sim_scene_layout;
 
@@ -55,7 +57,14 @@ typedef struct {
     bool in_plane;     /* ... and in the imaging plane */
     ng_vec2 tip_mm;    /* needle tip; the shaft runs from the layout's entry_mm */
     double t_s;        /* time in the sequence */
+    ng_vec2 motion_mm; /* where the anatomy (and the needle in it) is displaced in the image */
+    double injectate_mm;   /* radius of the anechoic pool injected at a target (0: none) */
+    ng_vec2 injectate_at;  /* its centre, tissue mm */
 } sim_state;
+
+/* Where a tissue point (mm, anatomy frame) appears in the image at this state, and back. */
+ng_vec2 sim_tissue_to_image(const sim_state *st, ng_vec2 tissue_mm);
+ng_vec2 sim_image_to_tissue(const sim_state *st, ng_vec2 image_mm);
 
 /* Length of one pass of the script; it repeats after that. */
 double sim_script_period_s(void);

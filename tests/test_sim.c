@@ -13,6 +13,12 @@ static int setup(void **s)
     return 0;
 }
 
+/* A target (tissue mm) where the image shows it in state st: the anatomy breathes. */
+static ng_vec2 target_px(const sim_state *st, ng_vec2 target_mm)
+{
+    return sim_mm_to_px(&L, sim_tissue_to_image(st, target_mm));
+}
+
 /* Time at which the script enters step want (scanning at 10 ms). */
 static double step_start(sim_step want)
 {
@@ -39,7 +45,7 @@ static void test_script_follows_the_technique(void **s)
     sim_script_state(&L, step_start(SIM_AT_L4) + 0.5, &st);
     sim_truth_of(&L, &st, &tr);
     assert_true(tr.visible);
-    assert_true(ng_v2_dist(tr.tip, L.plan.l4_target) < 0.5);
+    assert_true(ng_v2_dist(tr.tip, target_px(&st, sim_l4_target_mm)) < 0.5);
     double a4 = ng_angle_deg(L.plan.entry, L.plan.l4_target);
     assert_true(fabs(tr.angle_deg - a4) < 0.5);
     assert_true(st.view == 0);
@@ -59,7 +65,7 @@ static void test_script_follows_the_technique(void **s)
     sim_script_state(&L, step_start(SIM_AT_L5) + 0.5, &st);
     sim_truth_of(&L, &st, &tr);
     assert_true(tr.visible);
-    assert_true(ng_v2_dist(tr.tip, L.plan.l5_target) < 0.5);
+    assert_true(ng_v2_dist(tr.tip, target_px(&st, sim_l5_target_mm)) < 0.5);
     double a5 = ng_angle_deg(L.plan.entry, L.plan.l5_target);
     assert_true(fabs(tr.angle_deg - a5) < 0.5);
     assert_true(fabs(a5 - a4) > 3);   /* a real redirection */
@@ -79,9 +85,11 @@ static void test_truth_shaft_starts_at_sector_edge(void **s)
     assert_false(sim_in_sector(&L, L.entry_mm));
     ng_vec2 start_mm = sim_px_to_mm(&L, tr.shaft_start);
     assert_true(sim_in_sector(&L, start_mm));
-    ng_vec2 d = ng_v2_unit(ng_v2_sub(L.entry_mm, start_mm));
+    ng_vec2 entry_img = sim_tissue_to_image(&st, L.entry_mm);
+    ng_vec2 d = ng_v2_unit(ng_v2_sub(entry_img, start_mm));
     assert_false(sim_in_sector(&L, ng_v2_add(start_mm, ng_v2_scale(d, 0.2))));
-    assert_true(fabs(ng_dist_point_line_signed(tr.shaft_start, L.plan.entry, L.plan.l4_target)) < 0.5);
+    assert_true(fabs(ng_dist_point_line_signed(tr.shaft_start, sim_mm_to_px(&L, entry_img),
+                                               target_px(&st, sim_l4_target_mm))) < 0.5);
 }
 
 static void test_layout_and_plan(void **s)
@@ -113,6 +121,7 @@ static void test_image(void **s)
     (void)s;
     sim_params p;
     sim_params_default(&p);
+    p.persistence = 0;   /* each frame on its own: the statistics below compare single frames */
     sim_renderer *r = sim_renderer_new(&L, &p, 5);
     ng_frame *a = frame_alloc(NG_PIX_I420, L.width, L.height);
     ng_frame *b = frame_alloc(NG_PIX_I420, L.width, L.height);
@@ -123,9 +132,9 @@ static void test_image(void **s)
     assert_memory_equal(a->data, b->data, a->size);   /* reproducible */
 
     /* Bone surface bright, its acoustic shadow dark, soft tissue between. */
-    ng_vec2 bone = sim_mm_to_px(&L, ng_v2(-15, 44));
-    ng_vec2 shadow = sim_mm_to_px(&L, ng_v2(-15, 52));
-    ng_vec2 muscle = sim_mm_to_px(&L, ng_v2(-15, 30));
+    ng_vec2 bone = target_px(&st, ng_v2(-15, 44));
+    ng_vec2 shadow = target_px(&st, ng_v2(-15, 52));
+    ng_vec2 muscle = target_px(&st, ng_v2(-15, 30));
     double lb = mean_luma(a, bone, 1), ls = mean_luma(a, shadow, 6), lm = mean_luma(a, muscle, 6);
     printf("bone %.0f, muscle %.0f, shadow %.0f\n", lb, lm, ls);
     assert_true(lb > lm + 40);
@@ -136,8 +145,8 @@ static void test_image(void **s)
     ng_vec2 dir = ng_v2_unit(ng_v2_sub(st.tip_mm, L.entry_mm)), n = ng_v2(-dir.y, dir.x);
     for (double t = 5; t < 30; t += 1) {
         ng_vec2 pt = ng_v2_add(L.entry_mm, ng_v2_scale(dir, t + 5));
-        on += mean_luma(a, sim_mm_to_px(&L, pt), 0);
-        off += mean_luma(a, sim_mm_to_px(&L, ng_v2_add(pt, ng_v2_scale(n, 3))), 0);
+        on += mean_luma(a, target_px(&st, pt), 0);
+        off += mean_luma(a, target_px(&st, ng_v2_add(pt, ng_v2_scale(n, 3))), 0);
     }
     printf("needle %.0f vs beside %.0f\n", on / 25, off / 25);
     assert_true(on > off + 25 * 15);
@@ -163,6 +172,89 @@ static void test_image(void **s)
     sim_renderer_free(r);
 }
 
+static void test_motion_and_injectate(void **s)
+{
+    (void)s;
+    /* breathing: the anatomy moves a few mm at 0.25 Hz; the truth moves with it */
+    sim_state a, b;
+    sim_script_state(&L, step_start(SIM_AT_L4) + 0.1, &a);
+    sim_script_state(&L, step_start(SIM_AT_L4) + 0.1 + 2.0, &b);   /* half a breath later */
+    double moved = ng_v2_dist(a.motion_mm, b.motion_mm);
+    assert_true(moved > 1.0 && moved < 2 * L.breath_mm * 1.2 + 0.5);
+    /* the truth is where the image shows the tip: displaced by exactly the motion */
+    sim_scene_layout still = L;
+    still.breath_mm = still.tremor_mm = 0;
+    sim_state c;
+    sim_script_state(&still, step_start(SIM_AT_L4) + 0.1, &c);
+    assert_true(ng_v2_len(c.motion_mm) == 0);   /* no motion when switched off */
+    sim_truth ta, tc;
+    sim_truth_of(&L, &a, &ta);
+    sim_truth_of(&still, &c, &tc);
+    ng_vec2 shift = ng_v2_scale(ng_v2_sub(ta.tip, tc.tip), L.mm_per_px);
+    assert_true(ng_v2_dist(shift, a.motion_mm) < 1e-9);
+    /* the injectate grows at the target during the pause and stays through the withdrawal */
+    sim_script_state(&still, step_start(SIM_AT_L4) + 0.2, &a);
+    double early = a.injectate_mm;
+    sim_script_state(&still, step_start(SIM_AT_L4) + 1.4, &a);
+    assert_true(a.injectate_mm > early && a.injectate_mm > 3.0);
+    assert_true(ng_v2_dist(a.injectate_at, sim_l4_target_mm) < 1e-9);
+    sim_script_state(&still, step_start(SIM_WITHDRAW) + 1.0, &b);
+    assert_true(b.injectate_mm >= a.injectate_mm);
+    assert_true(ng_v2_dist(b.injectate_at, sim_l4_target_mm) < 1e-9);   /* not following the tip */
+    sim_script_state(&still, step_start(SIM_AT_L5) + 1.0, &b);
+    assert_true(ng_v2_dist(b.injectate_at, sim_l5_target_mm) < 1e-9);
+
+    /* rendered as an anechoic pool: a pool placed in open muscle darkens it */
+    sim_params p;
+    sim_params_default(&p);
+    p.persistence = 0;
+    sim_renderer *r = sim_renderer_new(&still, &p, 5);
+    ng_frame *f = frame_alloc(NG_PIX_I420, L.width, L.height);
+    a.needle_in = false;
+    a.injectate_mm = 6;
+    a.injectate_at = ng_v2(-10, 30);
+    sim_state dry = a;
+    dry.injectate_mm = 0;
+    double mean[2];
+    for (int k = 0; k < 2; k++) {
+        sim_render(r, k ? &dry : &a, 1, f);
+        mean[k] = mean_luma(f, sim_mm_to_px(&still, a.injectate_at), (int)(3.0 / still.mm_per_px));
+    }
+    printf("injectate: %.0f with the pool, %.0f without\n", mean[0], mean[1]);
+    assert_true(mean[0] < mean[1] - 30);
+    frame_free(f);
+    sim_renderer_free(r);
+}
+
+static void test_persistence(void **s)
+{
+    (void)s;
+    /* with persistence, a frame after a large change still shows some of the last one */
+    sim_params p;
+    sim_params_default(&p);
+    sim_scene_layout still = L;
+    still.breath_mm = still.tremor_mm = 0;
+    sim_state a, b;
+    sim_script_state(&still, 0.5, &a);
+    b = a;
+    b.view = 1;
+    ng_frame *f0 = frame_alloc(NG_PIX_I420, L.width, L.height), *f1 = frame_alloc(NG_PIX_I420, L.width, L.height);
+    long diff[2];
+    for (int k = 0; k < 2; k++) {
+        p.persistence = k ? 0.5 : 0;
+        sim_renderer *r = sim_renderer_new(&still, &p, 5);
+        sim_render(r, &a, 1, f0);
+        sim_render(r, &b, 2, f1);
+        diff[k] = 0;
+        for (size_t i = 0; i < (size_t)L.width * L.height; i++)
+            diff[k] += abs(f0->data[i] - f1->data[i]);
+        sim_renderer_free(r);
+    }
+    assert_true(diff[1] < 0.8 * diff[0]);
+    frame_free(f0);
+    frame_free(f1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -170,6 +262,8 @@ int main(void)
         cmocka_unit_test_setup(test_truth_shaft_starts_at_sector_edge, setup),
         cmocka_unit_test_setup(test_layout_and_plan, setup),
         cmocka_unit_test_setup(test_image, setup),
+        cmocka_unit_test_setup(test_motion_and_injectate, setup),
+        cmocka_unit_test_setup(test_persistence, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
