@@ -429,7 +429,7 @@ void tracker_measure(tracker *t, const uint8_t *luma, int stride, int width, int
     double len_mm = (best_end - best_start) * t->px_mm;
     double contrast = run_total / (best_end - best_start + 1) / csd;
     double fill = (double)best_on / (best_end - best_start + 1);
-    double c = fmin(1, fmax(0, (contrast - 0.3) / 1.0)) * fmin(1, len_mm / 20) * fmin(1, fill / 0.6);
+    double c = fmin(1, fmax(0, (contrast - 0.3) / 1.0)) * fmin(1, len_mm / 16)   /* 12: +1 % detection, 1.2 % false + */ * fmin(1, fill / 0.6);
 
     ng_vec2 ps = ng_v2_add(centre, ng_v2_scale(dir, t0 + best_start));
     ng_vec2 pt = ng_v2_add(centre, ng_v2_scale(dir, t0 + best_end));
