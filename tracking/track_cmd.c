@@ -1,6 +1,7 @@
 /* `needleguide track --input F --config C --output O.jsonl`: offline tracking of every frame of a
  * video file, one JSON line per frame, and the tracker's time per frame. */
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,9 +41,11 @@ int cmd_track(int argc, char **argv)
     static const struct option opts[] = {
         { "input", required_argument, 0, 'i' }, { "config", required_argument, 0, 'c' },
         { "output", required_argument, 0, 'o' }, { "timings", required_argument, 0, 't' },
+        { "raw", no_argument, 0, 'r' },
         { 0, 0, 0, 0 },
     };
     const char *input = NULL, *conf = NULL, *output = NULL, *timings = NULL;
+    bool raw = false;   /* each frame's own measurement, without the temporal filter */
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -51,6 +54,7 @@ int cmd_track(int argc, char **argv)
         case 'c': conf = optarg; break;
         case 'o': output = optarg; break;
         case 't': timings = optarg; break;
+        case 'r': raw = true; break;
         default: goto usage;
         }
     }
@@ -92,7 +96,10 @@ int cmd_track(int argc, char **argv)
         convert_frame(&conv, f, argb, r.width * 4, &luma, &ls);
         ng_track k;
         int64_t t0 = ng_now_ns();
-        tracker_process(t, luma, ls, f->width, f->height, &k);
+        if (raw)
+            tracker_measure(t, luma, ls, f->width, f->height, &k);
+        else
+            tracker_process(t, luma, ls, f->width, f->height, &k);
         if (n == cap)
             ms = realloc(ms, sizeof(double) * (cap *= 2));
         ms[n] = ng_ns_to_ms(ng_now_ns() - t0);
@@ -127,6 +134,6 @@ int cmd_track(int argc, char **argv)
     y4m_close(&r);
     return rc;
 usage:
-    fprintf(stderr, "usage: needleguide track --input F.y4m --config C --output O.jsonl [--timings F]\n");
+    fprintf(stderr, "usage: needleguide track --input F.y4m --config C --output O.jsonl [--timings F] [--raw]\n");
     return 2;
 }
