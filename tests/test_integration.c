@@ -241,6 +241,23 @@ static void test_track_and_eval(void **s)
     }
     assert_true(found > 30);   /* frames 30-89 are the L4 advance */
     free_jsonl(rows, n);
+    /* --raw: each frame's own measurement; the filter's confirmation delays the first report */
+    char raw[256];
+    snprintf(raw, sizeof raw, "%s/tr-raw.jsonl", out_dir);
+    assert_int_equal(sh(NULL, 0, "%s track --raw --input %s --config %s --output %s", BIN, y4m,
+                        conf, raw), 0);
+    json_object **raw_rows = read_jsonl(raw, &n);
+    rows = read_jsonl(out, &n);
+    int first_raw = -1, first = -1;
+    for (int i = 0; i < n; i++) {
+        if (first_raw < 0 && json_object_get_boolean(json_object_object_get(raw_rows[i], "needle")))
+            first_raw = i;
+        if (first < 0 && json_object_get_boolean(json_object_object_get(rows[i], "needle")))
+            first = i;
+    }
+    assert_true(first_raw >= 0 && first > first_raw);
+    free_jsonl(raw_rows, n);
+    free_jsonl(rows, n);
     char report[256];
     snprintf(report, sizeof report, "%s/eval.txt", out_dir);
     assert_int_equal(sh(NULL, 0, "%s eval --truth %s --track %s --mm-per-px 0.15 > %s", BIN, truth,
