@@ -200,12 +200,15 @@ static int setup_format(ng_source *src)
     if (!v4l2_fourcc_to_pixfmt(got, &s->fmt))
         FAIL(CAP_UNSUPPORTED, "driver chose format %s", v4l2_fourcc_str(got, fc));
     int rb[3], rows[3];
-    pixfmt_planes(s->fmt, (int)w, (int)h, rb, rows);
+    int nplanes = pixfmt_planes(s->fmt, (int)w, (int)h, rb, rows);
     if (bpl == 0)
         bpl = (uint32_t)rb[0];
-    /* the buffer must hold every row at the declared pitch (NV12: plus half as many UV rows) */
-    size_t need = s->fmt == NG_PIX_MJPEG ? 1
-                  : s->fmt == NG_PIX_NV12 ? (size_t)bpl * (h + (h + 1) / 2) : (size_t)bpl * h;
+    /* the buffer must hold every row of every plane at the declared pitch (copy_out's layout) */
+    size_t need = 0;
+    for (int i = 0; i < nplanes; i++)
+        need += (size_t)bpl * (size_t)rows[i];
+    if (s->fmt == NG_PIX_MJPEG)
+        need = 1;
     if (w == 0 || h == 0 || w > 16384 || h > 16384 ||
         (s->fmt != NG_PIX_MJPEG && bpl < (uint32_t)rb[0]) || size < need)
         FAIL(CAP_UNSUPPORTED, "driver format %ux%u bytesperline %u sizeimage %u does not add up",
@@ -337,14 +340,15 @@ static ng_frame *copy_out(v4l2_source *s, const struct v4l2_buffer *b, uint32_t 
     f = frame_alloc(s->fmt, s->width, s->height);
     if (!f)
         return NULL;
+    /* each plane's rows follow the last at the same pitch (NV12: the UV rows after the Y rows) */
+    int rb[3], rows[3];
+    pixfmt_planes(s->fmt, s->width, s->height, rb, rows);
     const uint8_t *p = src;
     for (int i = 0; i < f->nplanes; i++) {
-        int rb[3], rows[3];
-        pixfmt_planes(s->fmt, s->width, s->height, rb, rows);
         for (int y = 0; y < rows[i]; y++)
             memcpy(f->plane[i] + (size_t)y * f->stride[i], p + (size_t)y * s->bytesperline,
                    (size_t)rb[i]);
-        p += (size_t)s->bytesperline * rows[i];   /* NV12: UV rows follow at the same pitch */
+        p += (size_t)s->bytesperline * rows[i];
     }
     return f;
 }

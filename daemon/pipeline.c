@@ -94,12 +94,9 @@ void pipeline_flush_telemetry(pipeline *p)
     pthread_mutex_unlock(&p->tel_lock);
 }
 
-/* A source state change: for the overlay, and a telemetry event line. */
+/* A source state change: for the overlay, and a telemetry event line with its detail. */
 static void publish_state(pipeline *p)
 {
-    pthread_mutex_lock(&p->detail_lock);
-    snprintf(p->cap_detail, sizeof p->cap_detail, "%s", p->src->detail);
-    pthread_mutex_unlock(&p->detail_lock);
     atomic_store(&p->cap_state, p->src->state);
     if (p->telemetry)
         telemetry_write_source_event(p->telemetry, capture_state_name(p->src->state),
@@ -118,18 +115,15 @@ static void *capture_main(void *arg)
         atomic_store(&p->driver_drops, p->src->driver_drops);
         atomic_store(&p->source_skipped, p->src->skipped);
         atomic_store(&p->error_buffers, p->src->error_buffers);
-        if (p->src->state != before && st != NG_SRC_STATE)
-            publish_state(p);   /* a state that came with a frame (streaming again) */
+        /* a change reported as such, or one that came with a frame (streaming again) */
+        if (st == NG_SRC_STATE || p->src->state != before)
+            publish_state(p);
         if (st == NG_SRC_FRAME) {
             if (!mailbox_put(&p->captured, f))
                 break;   /* processing has finished */
             continue;
         }
-        if (st == NG_SRC_STATE) {
-            publish_state(p);
-            continue;
-        }
-        if (st == NG_SRC_IDLE)
+        if (st == NG_SRC_STATE || st == NG_SRC_IDLE)
             continue;
         atomic_store(&p->status, st == NG_SRC_EOF ? SOURCE_ENDED : SOURCE_FAILED);
         break;
@@ -206,7 +200,6 @@ int pipeline_start(pipeline *p, const ng_config *cfg, ng_source *src, FILE *tele
     atomic_init(&p->driver_drops, 0);
     atomic_init(&p->source_skipped, 0);
     atomic_init(&p->error_buffers, 0);
-    pthread_mutex_init(&p->detail_lock, NULL);
     pthread_mutex_init(&p->tel_lock, NULL);
     tracker_opts to;
     tracker_opts_default(&to, cfg->roi, cfg->mm_per_px, &cfg->plan);
@@ -248,11 +241,8 @@ uint64_t pipeline_skipped(pipeline *p)
            atomic_load(&p->source_skipped);
 }
 
-capture_state pipeline_capture_state(pipeline *p, char *detail, size_t n)
+capture_state pipeline_capture_state(pipeline *p)
 {
-    pthread_mutex_lock(&p->detail_lock);
-    snprintf(detail, n, "%s", p->cap_detail);
-    pthread_mutex_unlock(&p->detail_lock);
     return atomic_load(&p->cap_state);
 }
 
@@ -266,7 +256,6 @@ void pipeline_stop(pipeline *p)
     mailbox_destroy(&p->display);
     tracker_free(p->trk);
     convert_free(&p->conv);
-    pthread_mutex_destroy(&p->detail_lock);
     pipeline_flush_telemetry(p);   /* what was still waiting, now that nothing else writes */
     pthread_mutex_destroy(&p->tel_lock);
     free(p->backlog);

@@ -44,8 +44,6 @@ typedef struct {
     _Atomic source_status status;
     ng_errbuf source_err;       /* written by the capture thread before status changes */
     _Atomic capture_state cap_state;
-    pthread_mutex_t detail_lock;
-    char cap_detail[256];
     atomic_uint_fast64_t processed;
     /* telemetry of frames superseded before they were shown, waiting to be written in order */
     pthread_mutex_t tel_lock;
@@ -79,7 +77,7 @@ bool pipeline_finished(pipeline *p);
 void pipeline_stop(pipeline *p);
 /* Frames skipped to stay current: re-queued unseen by the source and dropped by the mailboxes. */
 uint64_t pipeline_skipped(pipeline *p);
-/* The capture state and its detail (copied into detail, n bytes). */
-capture_state pipeline_capture_state(pipeline *p, char *detail, size_t n);
+/* The capture state, for the overlay (its detail goes to telemetry and the log). */
+capture_state pipeline_capture_state(pipeline *p);
 
 #endif

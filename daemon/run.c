@@ -231,8 +231,7 @@ int cmd_run(int argc, char **argv)
             last_ns = now;
         }
         source_status st = atomic_load(&p.status);
-        char detail[256];
-        capture_state cs = pipeline_capture_state(&p, detail, sizeof detail);
+        capture_state cs = pipeline_capture_state(&p);
         bool limit_reached = o.max_frames && atomic_load(&p.processed) >= o.max_frames;
         if (finished && (limit_reached || headless))
             quit = true;

@@ -1,27 +1,13 @@
 #include "tracking/eval.h"
 
 #include "tracking/tracker.h"
+#include "util/stats.h"
 
 #include <getopt.h>
 #include <json-c/json.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* Percentile by nearest rank of a sorted array; NAN when empty. */
-static double percentile(const double *v, int n, double p)
-{
-    if (n == 0)
-        return NAN;
-    int k = (int)ceil(p / 100.0 * n) - 1;
-    return v[k < 0 ? 0 : k >= n ? n - 1 : k];
-}
 
 void eval_score(const eval_truth *truth, const eval_track *track, int n, double mm_per_px,
                 eval_stats *out)
@@ -65,12 +51,12 @@ void eval_score(const eval_truth *truth, const eval_track *track, int n, double 
         }
         prev_visible = t->visible;
     }
-    qsort(tip, (size_t)ntip, sizeof *tip, cmp_double);
-    qsort(ang, (size_t)ntip, sizeof *ang, cmp_double);
-    out->tip_median_mm = percentile(tip, ntip, 50);
-    out->tip_p90_mm = percentile(tip, ntip, 90);
-    out->tip_p95_mm = percentile(tip, ntip, 95);
-    out->angle_median_deg = percentile(ang, ntip, 50);
+    ng_sort_doubles(tip, (size_t)ntip);
+    ng_sort_doubles(ang, (size_t)ntip);
+    out->tip_median_mm = ng_percentile(tip, (size_t)ntip, 50);
+    out->tip_p90_mm = ng_percentile(tip, (size_t)ntip, 90);
+    out->tip_p95_mm = ng_percentile(tip, (size_t)ntip, 95);
+    out->angle_median_deg = ng_percentile(ang, (size_t)ntip, 50);
     out->reacq_mean_frames = out->reacquisitions ? reacq_sum / out->reacquisitions : NAN;
     free(tip);
     free(ang);

@@ -12,12 +12,7 @@
 #include "tracking/track_cmd.h"
 #include "tracking/tracker.h"
 #include "util/clock.h"
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
+#include "util/stats.h"
 
 void track_write_line(FILE *f, uint64_t n, const ng_track *k)
 {
@@ -122,11 +117,10 @@ int cmd_track(int argc, char **argv)
         if (!tf || fclose(tf) != 0)
             fprintf(stderr, "needleguide: track: %s: cannot write timings\n", timings);
     }
-    qsort(ms, n, sizeof *ms, cmp_double);
+    ng_sort_doubles(ms, n);
     if (n)
         fprintf(stderr, "track: %zu frames -> %s; tracker %.2f ms/frame p50, %.2f p99 (ROI %dx%d)\n",
-                n, output, ms[n / 2], ms[(size_t)((double)n * 0.99) < n ? (size_t)((double)n * 0.99) : n - 1],
-                cfg.roi.w, cfg.roi.h);
+                n, output, ng_percentile(ms, n, 50), ng_percentile(ms, n, 99), cfg.roi.w, cfg.roi.h);
     free(ms);
     free(argb);
     convert_free(&conv);

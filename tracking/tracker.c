@@ -42,6 +42,8 @@ struct tracker {
     int *cand;                /* candidate pixel indices */
     float *cand_x, *cand_y;   /* and their positions relative to the entry */
     ng_vec2 entry;            /* entry point in working pixels */
+    float *prof;              /* echo profile along the found line, reused frame to frame */
+    int prof_cap;
     track_filter filter;
 };
 
@@ -110,6 +112,7 @@ void tracker_free(tracker *t)
         return;
     free(t->img); ridge_free(&t->ridge); free(t->inside); free(t->contrast); free(t->integral);
     free(t->cand); free(t->cand_x); free(t->cand_y); free(t->ang); free(t->acc); free(t->corridor);
+    free(t->prof);
     free(t);
 }
 
@@ -360,14 +363,19 @@ void tracker_measure(tracker *t, const uint8_t *luma, int stride, int width, int
         nrm = ng_v2(-dir.y, dir.x);
     }
 
-    /* Walk the line in the insertion direction, smoothing the echo along it over ~1.5 mm,
+    /* Walk the line in the insertion direction, smoothing the echo along it over ~2 mm,
      * and keep the longest run of echo, bridging short gaps (the shaft fades where the beam
      * meets it obliquely). Its ends are where the shaft enters the image and the tip. */
     double t0 = ng_v2_dot(ng_v2_sub(t->entry, centre), dir);
     int steps = (int)(hypot(t->w, t->h) + fabs(t0));
-    float *prof = malloc(sizeof(float) * (size_t)(steps + 1));
-    if (!prof)
-        return;
+    if (steps + 1 > t->prof_cap) {
+        float *grown = realloc(t->prof, sizeof(float) * (size_t)(steps + 1));
+        if (!grown)
+            return;
+        t->prof = grown;
+        t->prof_cap = steps + 1;
+    }
+    float *prof = t->prof;
     /* Echo on the line minus the echo on parallel lines ~1.5 mm either side. */
     int side = (int)lround(1.5 / t->px_mm);
     ng_vec2 up = nrm.y < 0 ? nrm : ng_v2_scale(nrm, -1);   /* towards the probe */
@@ -380,7 +388,6 @@ void tracker_measure(tracker *t, const uint8_t *luma, int stride, int width, int
     int half = (int)lround(1.0 / t->px_mm);
     float on = (float)(0.45 * csd);
     int gap_max = (int)lround(GAP_MM / t->px_mm);
-    double run_sum = 0, best_sum = 0;
     int run_start = -1, last_on = -1, best_start = -1, best_end = -1, run_on = 0, best_on = 0;
     int island = 0, min_island = (int)lround(1.0 / t->px_mm);
     for (int s = 0; s <= steps; s++) {
@@ -396,7 +403,6 @@ void tracker_measure(tracker *t, const uint8_t *luma, int stride, int width, int
             continue;
         if (run_start < 0 || s - last_on > gap_max) {
             run_start = s;
-            run_sum = 0;
             run_on = 0;
         }
         /* An island of echo after a gap joins the shaft only once it is ~1 mm long: a lone
@@ -405,31 +411,26 @@ void tracker_measure(tracker *t, const uint8_t *luma, int stride, int width, int
             island = 0;
         island++;
         last_on = s;
-        run_sum += prof[s];
         run_on++;
         if (run_on > best_on && (run_start == s - island + 1 || island >= min_island)) {
-            best_sum = run_sum;
             best_start = run_start;
             best_end = s;
             best_on = run_on;
         }
     }
-    if (best_start < 0) {
-        free(prof);
+    if (best_start < 0)
         return;
-    }
     /* Contrast over the whole run, gaps included: a true shaft is brighter than its sides all
      * along; a line through crossing horizontal layers is not. */
     double run_total = 0;
     for (int s = best_start; s <= best_end; s++)
         run_total += prof[s];
     best_end = tip_step(prof, steps, best_start, best_end, t->px_mm);
-    free(prof);
-    (void)best_sum;
     double len_mm = (best_end - best_start) * t->px_mm;
     double contrast = run_total / (best_end - best_start + 1) / csd;
     double fill = (double)best_on / (best_end - best_start + 1);
-    double c = fmin(1, fmax(0, (contrast - 0.3) / 1.0)) * fmin(1, len_mm / 16)   /* 12: +1 % detection, 1.2 % false + */ * fmin(1, fill / 0.6);
+    /* full credit from 16 mm of visible shaft (12 mm: +1 % detection but 1.2 % false +) */
+    double c = fmin(1, fmax(0, (contrast - 0.3) / 1.0)) * fmin(1, len_mm / 16) * fmin(1, fill / 0.6);
 
     ng_vec2 ps = ng_v2_add(centre, ng_v2_scale(dir, t0 + best_start));
     ng_vec2 pt = ng_v2_add(centre, ng_v2_scale(dir, t0 + best_end));

@@ -1,6 +1,6 @@
-/* Baseline needle tracker: a line search constrained by the plan (corridor and angle window
- * around the entry->L4 and entry->L5 paths) on a background-subtracted luma image, then the
- * tip from the echo profile along the found line. */
+/* Needle tracker: a line search constrained by the plan (corridor and angle window around the
+ * entry->L4 and entry->L5 paths) voted by a Hessian ridge map, the tip from the local-contrast
+ * profile along the found line, then a temporal filter (tracking/track_filter.h). */
 #ifndef NG_TRACKER_H
 #define NG_TRACKER_H
 
