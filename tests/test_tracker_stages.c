@@ -26,6 +26,29 @@ static void test_tip_on_a_step_profile(void **s)
     assert_true(abs(tip - 60) <= 1);
 }
 
+/* A log-compressed, blurred end of a shaft: amplitude 1 along the needle up to the edge, tissue
+ * at 0.15 beyond, blurred by a Gaussian PSF, shown over 60 dB. */
+static void test_tip_edge_under_blur(void **s)
+{
+    (void)s;
+    const double step_mm = 0.075, gpd = 219.0 / 60, edge_mm = 6.0;
+    for (double sigma = 0.2; sigma <= 0.8; sigma += 0.3) {
+        float prof[160];
+        for (int i = 0; i < 160; i++) {
+            double x = i * step_mm - edge_mm;
+            double needle = 0.5 * erfc(x / (sigma * sqrt(2)));   /* the blurred step */
+            double amp = sqrt(needle * needle + 0.15 * 0.15);
+            prof[i] = (float)(16.5 + gpd * (60 + 20 * log10(amp)) + 3 * noise());
+        }
+        /* the coarse tip in the middle of the bright tail, as the step search finds it */
+        int coarse = (int)lround((edge_mm + 1.2 * sigma) / step_mm);
+        double tip = tip_edge(prof, 160, coarse, step_mm, gpd) * step_mm;
+        printf("psf sigma %.1f mm: tip at %+.2f mm from the edge (coarse %+.2f)\n", sigma,
+               tip - edge_mm, coarse * step_mm - edge_mm);
+        assert_true(fabs(tip - edge_mm) < 0.15);   /* half a working pixel */
+    }
+}
+
 /* A clean synthetic frame: tissue grey with noise, a bright 3 px line from the entry towards
  * the L4 target, ending at 70 % of the way. */
 static void test_line_and_tip_on_a_synthetic_frame(void **s)
@@ -76,6 +99,7 @@ static void test_line_and_tip_on_a_synthetic_frame(void **s)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_tip_edge_under_blur),
         cmocka_unit_test(test_tip_on_a_step_profile),
         cmocka_unit_test(test_line_and_tip_on_a_synthetic_frame),
     };

@@ -23,6 +23,7 @@ void tracker_opts_default(tracker_opts *o, ng_rect roi, double mm_per_px, const 
     o->plan = *plan;
     o->angle_window_deg = 12;
     o->corridor_mm = 8;
+    o->grey_per_db = 219.0 / 60;   /* video-range grey over a 60 dB display dynamic range */
 }
 
 
@@ -47,6 +48,19 @@ struct tracker {
     track_filter filter;
 };
 
+/* A working pixel averages frame pixels 2x..2x+1: its centre is at 2x + 0.5. */
+static ng_vec2 frame_to_work(const tracker_opts *o, ng_vec2 p)
+{
+    const double c = 0.5 * (SCALE - 1);
+    return ng_v2((p.x - o->roi.x - c) / SCALE, (p.y - o->roi.y - c) / SCALE);
+}
+
+static ng_vec2 work_to_frame(const tracker_opts *o, ng_vec2 p)
+{
+    const double c = 0.5 * (SCALE - 1);
+    return ng_v2(o->roi.x + p.x * SCALE + c, o->roi.y + p.y * SCALE + c);
+}
+
 tracker *tracker_new(const tracker_opts *o)
 {
     tracker *t = calloc(1, sizeof *t);
@@ -67,7 +81,7 @@ tracker *tracker_new(const tracker_opts *o)
     t->cand_x = malloc(n * sizeof(float));
     t->cand_y = malloc(n * sizeof(float));
     t->corridor = malloc(n);
-    t->entry = ng_v2((o->plan.entry.x - o->roi.x) / SCALE, (o->plan.entry.y - o->roi.y) / SCALE);
+    t->entry = frame_to_work(o, o->plan.entry);
 
     const ng_vec2 targets[2] = { o->plan.l4_target, o->plan.l5_target };
     int per = (int)(2 * o->angle_window_deg / ANGLE_STEP_DEG) + 1;
@@ -88,7 +102,7 @@ tracker *tracker_new(const tracker_opts *o)
             ng_vec2 p = ng_v2(x, y);
             bool near = false;
             for (int k = 0; k < 2; k++) {
-                ng_vec2 tg = ng_v2((targets[k].x - o->roi.x) / SCALE, (targets[k].y - o->roi.y) / SCALE);
+                ng_vec2 tg = frame_to_work(o, targets[k]);
                 double along = ng_project_t(p, t->entry, tg) * ng_v2_dist(t->entry, tg) * t->px_mm;
                 double off = fabs(ng_dist_point_line_signed(p, t->entry, tg)) * t->px_mm;
                 double len = ng_v2_dist(t->entry, tg) * t->px_mm;
@@ -237,6 +251,76 @@ int tip_step(const float *prof, int steps, int start, int end, double px_mm)
     return best;
 }
 
+/* The tip to a fraction of a sample on a profile of raw echo (grey) sampled every step_mm.
+ * Log compression makes the blurred end of the shaft look longer than the needle: the tail of
+ * the PSF stays bright for several dB. The tip is where the echo has fallen 6 dB (half the
+ * amplitude) below the shaft's own level; on a faint shaft, halfway down to what lies beyond. */
+double tip_edge(const float *prof, int n, int coarse, double step_mm, double grey_per_db)
+{
+    int sm = (int)lround(0.3 / step_mm);   /* light smoothing against the needle's own speckle */
+    int p0 = coarse - (int)lround(2.0 / step_mm), p1 = coarse;
+    int b0 = coarse + (int)lround(1.0 / step_mm), b1 = coarse + (int)lround(2.5 / step_mm);
+    if (p0 - sm < 0 || b1 >= n)
+        return coarse;
+    double plateau = -1e30, beyond = 0;
+    for (int k = p0; k <= p1; k++) {   /* the brightest stretch of the end of the shaft: the bevel */
+        double v = 0;
+        for (int j = k - sm; j <= k + sm; j++)
+            v += prof[j];
+        plateau = fmax(plateau, v / (2 * sm + 1));
+    }
+    for (int k = b0; k <= b1; k++)
+        beyond += prof[k];
+    beyond /= b1 - b0 + 1;
+    if (plateau <= beyond)
+        return coarse;
+    double thr = fmax(plateau - 6 * grey_per_db, 0.5 * (plateau + beyond));
+    double prev = 0;
+    /* the outermost crossing: a dark speckle spot inside the shaft does not cut it short */
+    for (int k = b0; k >= p0; k--) {
+        double v = 0;
+        int cnt = 0;
+        for (int j = k - sm; j <= k + sm; j++)
+            if (j >= 0 && j < n) {
+                v += prof[j];
+                cnt++;
+            }
+        v /= cnt;
+        if (v >= thr)
+            return k == b0 ? k : k + (v - thr) / (v - prev);
+        prev = v;
+    }
+    return coarse;
+}
+
+/* Bilinear sample of the working image; outside reads 0. */
+static float sample_img(const tracker *t, double x, double y)
+{
+    if (x < 0 || y < 0 || x >= t->w - 1 || y >= t->h - 1)
+        return 0;
+    int xi = (int)x, yi = (int)y;
+    float fx = (float)(x - xi), fy = (float)(y - yi);
+    const float *p = t->img + (size_t)yi * t->w + xi;
+    return (p[0] * (1 - fx) + p[1] * fx) * (1 - fy) + (p[t->w] * (1 - fx) + p[t->w + 1] * fx) * fy;
+}
+
+/* Moves the tip found on the contrast profile (at s along the line) to the edge of the raw
+ * echo; returns the shift in working pixels. */
+static double refine_tip(tracker *t, ng_vec2 centre, ng_vec2 dir, double s, ng_vec2 nrm)
+{
+    enum { PER_PX = 4, BEFORE = 4 * 12, AFTER = 4 * 10 };   /* quarter-pixel steps */
+    float prof[BEFORE + AFTER + 1];
+    for (int k = 0; k <= BEFORE + AFTER; k++) {
+        ng_vec2 p = ng_v2_add(centre, ng_v2_scale(dir, s + (double)(k - BEFORE) / PER_PX));
+        float v = 0;
+        for (int j = -1; j <= 1; j++)   /* across the shaft's width */
+            v += sample_img(t, p.x + nrm.x * 0.5 * j, p.y + nrm.y * 0.5 * j);
+        prof[k] = v / 3;
+    }
+    double e = tip_edge(prof, BEFORE + AFTER + 1, BEFORE, t->px_mm / PER_PX, t->o.grey_per_db);
+    return (e - BEFORE) / PER_PX;
+}
+
 void tracker_process(tracker *t, const uint8_t *luma, int stride, int width, int height,
                      ng_track *out)
 {
@@ -255,13 +339,14 @@ void tracker_measure(tracker *t, const uint8_t *luma, int stride, int width, int
     local_contrast(t);
 
     /* Statistics of the ridge strength and the local contrast inside the image. */
-    double sum = 0, sum2 = 0, csum = 0, csum2 = 0;
+    double sum = 0, sum2 = 0, csum = 0, csum2 = 0, isum = 0;
     long n = 0;
     for (int i = 0; i < t->w * t->h; i++)
         if (t->inside[i]) {
             sum += t->resp[i];
             sum2 += (double)t->resp[i] * t->resp[i];
             csum += t->contrast[i];
+            isum += t->img[i];
             csum2 += (double)t->contrast[i] * t->contrast[i];
             n++;
         }
@@ -270,6 +355,7 @@ void tracker_measure(tracker *t, const uint8_t *luma, int stride, int width, int
     double mean = sum / n, sd = sqrt(fmax(sum2 / n - mean * mean, 1e-9));
     double cmean = csum / n, csd = sqrt(fmax(csum2 / n - cmean * cmean, 1e-9));
     float thr = (float)(mean + 1.5 * sd);
+    float level = (float)(isum / n);
 
     /* Constrained Hough: lines near each planned path, voted by the strong pixels. */
     float cap = (float)(2 * sd);
@@ -384,6 +470,10 @@ void tracker_measure(tracker *t, const uint8_t *luma, int stride, int width, int
         float bg = 0.5f * (across(t, ng_v2_add(p, ng_v2_scale(nrm, side)), up) +
                            across(t, ng_v2_sub(p, ng_v2_scale(nrm, side)), up));
         prof[s] = across(t, p, up) - bg;
+        /* A needle echoes above the mean tissue level: a speck in an anechoic pool or in a
+         * bone's shadow stands out of its dark surroundings but is not the shaft. */
+        if (sample_img(t, p.x, p.y) < level)
+            prof[s] = fminf(prof[s], 0);
     }
     int half = (int)lround(1.0 / t->px_mm);
     float on = (float)(0.45 * csd);
@@ -426,16 +516,17 @@ void tracker_measure(tracker *t, const uint8_t *luma, int stride, int width, int
     for (int s = best_start; s <= best_end; s++)
         run_total += prof[s];
     best_end = tip_step(prof, steps, best_start, best_end, t->px_mm);
-    double len_mm = (best_end - best_start) * t->px_mm;
+    double tip_s = best_end + refine_tip(t, centre, dir, t0 + best_end, nrm);
+    double len_mm = (tip_s - best_start) * t->px_mm;
     double contrast = run_total / (best_end - best_start + 1) / csd;
     double fill = (double)best_on / (best_end - best_start + 1);
     /* full credit from 16 mm of visible shaft (12 mm: +1 % detection but 1.2 % false +) */
     double c = fmin(1, fmax(0, (contrast - 0.3) / 1.0)) * fmin(1, len_mm / 16) * fmin(1, fill / 0.6);
 
     ng_vec2 ps = ng_v2_add(centre, ng_v2_scale(dir, t0 + best_start));
-    ng_vec2 pt = ng_v2_add(centre, ng_v2_scale(dir, t0 + best_end));
-    out->shaft_start = ng_v2(t->o.roi.x + (ps.x + 0.5) * SCALE, t->o.roi.y + (ps.y + 0.5) * SCALE);
-    out->tip = ng_v2(t->o.roi.x + (pt.x + 0.5) * SCALE, t->o.roi.y + (pt.y + 0.5) * SCALE);
+    ng_vec2 pt = ng_v2_add(centre, ng_v2_scale(dir, t0 + tip_s));
+    out->shaft_start = work_to_frame(&t->o, ps);
+    out->tip = work_to_frame(&t->o, pt);
     out->angle_deg = ng_angle_deg(out->shaft_start, out->tip);
     out->confidence = c;
     out->found = len_mm >= MIN_LENGTH_MM && c >= 0.2;

@@ -16,6 +16,7 @@ typedef struct {
     ng_plan plan;
     double angle_window_deg;  /* search this far either side of each planned path */
     double corridor_mm;       /* and this far either side of it */
+    double grey_per_db;       /* the scanner's log compression: grey levels per dB of echo */
 } tracker_opts;
 
 void tracker_opts_default(tracker_opts *o, ng_rect roi, double mm_per_px, const ng_plan *plan);
@@ -46,5 +47,8 @@ void tracker_measure(tracker *t, const uint8_t *luma, int stride, int width, int
 /* Index of the tip in a profile of echo along the shaft (samples start..end are the shaft as
  * first seen): the strongest step down near end. */
 int tip_step(const float *prof, int steps, int start, int end, double px_mm);
+/* The tip to a fraction of a sample on a raw echo profile (grey, one sample per step_mm) near
+ * the coarse tip index: where the echo falls 6 dB below the shaft's level. */
+double tip_edge(const float *prof, int n, int coarse, double step_mm, double grey_per_db);
 
 #endif
