@@ -19,7 +19,7 @@ static int setup(void **s)
 {
     (void)s;
     track_filter_opts o;
-    track_filter_opts_default(&o, 0.1);   /* 0.1 mm per pixel: gate 4 mm = 40 px */
+    track_filter_opts_default(&o, 0.1);   /* 0.1 mm per pixel: 10 px per mm */
     track_filter_init(&F, &o);
     return 0;
 }
@@ -53,6 +53,33 @@ static void test_gating_rejects_an_outlier(void **s)
     track_filter_update(&F, &m, &out);
     assert_true(ng_v2_dist(out.tip, m.tip) < 5);
     assert_true(out.confidence >= TRACK_CONFIDENT);
+}
+
+static void test_gate_is_wider_along_the_shaft(void **s)
+{
+    (void)s;
+    ng_track out;
+    double a = 50 * M_PI / 180;
+    ng_vec2 d = ng_v2(cos(a), sin(a)), n = ng_v2(-sin(a), cos(a));
+    for (int i = 0; i < 3; i++) {
+        ng_track m = meas(300, 300, 50);
+        track_filter_update(&F, &m, &out);
+    }
+    /* a quick withdrawal: 6 mm back along the shaft per frame, followed at once */
+    for (int i = 1; i <= 3; i++) {
+        ng_vec2 p = ng_v2_sub(ng_v2(300, 300), ng_v2_scale(d, 60.0 * i));
+        ng_track m = meas(p.x, p.y, 50);
+        track_filter_update(&F, &m, &out);
+        assert_true(out.confidence >= TRACK_CONFIDENT);
+        assert_true(ng_v2_dist(out.tip, p) < 40);
+    }
+    /* the same tip 5 mm across the shaft for a frame: an outlier, held */
+    ng_vec2 held = out.tip;
+    ng_vec2 p = ng_v2_add(held, ng_v2_scale(n, 50));
+    ng_track side = meas(p.x, p.y, 50);
+    track_filter_update(&F, &side, &out);
+    assert_true(out.confidence < TRACK_CONFIDENT);
+    assert_true(fabs(ng_v2_dot(ng_v2_sub(out.tip, held), n)) < 5);
 }
 
 static void test_smooths_and_follows_motion(void **s)
@@ -115,6 +142,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_confirmation_before_reporting, setup),
         cmocka_unit_test_setup(test_gating_rejects_an_outlier, setup),
+        cmocka_unit_test_setup(test_gate_is_wider_along_the_shaft, setup),
         cmocka_unit_test_setup(test_smooths_and_follows_motion, setup),
         cmocka_unit_test_setup(test_lost_then_reacquired, setup),
         cmocka_unit_test_setup(test_redirection_picked_up, setup),

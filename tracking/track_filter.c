@@ -6,7 +6,8 @@
 void track_filter_opts_default(track_filter_opts *o, double mm_per_px)
 {
     o->mm_per_px = mm_per_px;
-    o->gate_mm = 4.0;
+    o->gate_mm = 3.0;
+    o->gate_along_mm = 8.0;
     o->gate_deg = 5.0;
     o->alpha = 0.6;
     o->beta = 0.2;
@@ -22,10 +23,15 @@ void track_filter_init(track_filter *f, const track_filter_opts *o)
     f->state = TF_LOST;
 }
 
+/* A needle moves along its own shaft (advance, withdrawal) much faster than across it: the
+ * tip innovation is gated apart along and across the shaft. */
 static bool consistent(const track_filter_opts *o, ng_vec2 tip_a, double ang_a, ng_vec2 tip_b,
                        double ang_b)
 {
-    return ng_v2_dist(tip_a, tip_b) * o->mm_per_px <= o->gate_mm &&
+    double a = ang_a * M_PI / 180;
+    ng_vec2 d = ng_v2_scale(ng_v2_sub(tip_b, tip_a), o->mm_per_px);
+    double along = d.x * cos(a) + d.y * sin(a), across = -d.x * sin(a) + d.y * cos(a);
+    return fabs(along) <= o->gate_along_mm && fabs(across) <= o->gate_mm &&
            ng_line_angle_diff_deg(ang_a, ang_b) <= o->gate_deg;
 }
 

@@ -11,7 +11,8 @@
 
 typedef struct {
     double mm_per_px;
-    double gate_mm;      /* tip innovation accepted up to this */
+    double gate_mm;      /* tip innovation accepted up to this across the shaft ... */
+    double gate_along_mm;   /* ... and this along it */
     double gate_deg;     /* angle innovation accepted up to this */
     double alpha, beta;  /* tip position and velocity gains */
     double alpha_angle;
