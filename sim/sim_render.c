@@ -27,6 +27,20 @@ void sim_params_default(sim_params *p)
     p->gain_period_s = 7;
     p->chrome = true;
     p->persistence = 0.25;
+    p->speckle_m = 0.75;
+    p->speckle_decorrelation = 0.05;
+    p->elevation_wobble_mm = 0.6;
+    p->slice_mm = 1.5;
+}
+
+void sim_params_plain(sim_params *p)
+{
+    sim_params_default(p);
+    p->chrome = false;
+    p->persistence = 0;
+    p->speckle_m = 1;
+    p->speckle_decorrelation = 0;
+    p->elevation_wobble_mm = 0;
 }
 
 #define MUSCLE_MEAN_ECHO 0.45   /* mean of tissue_echo() over muscle */
@@ -48,6 +62,8 @@ struct sim_renderer {
     int ka, kl;                 /* kernel half-widths */
     float *ha_re, *ha_im, *hl;
     double log_offset_db;       /* maps unit tissue to tissue_level */
+    uint32_t scatter_keep;      /* a tissue cell holds a scatterer when its hash is below this */
+    float scatter_amp;          /* and then this amplitude (unit mean power overall) */
     int32_t *lut;               /* per ROI pixel: polar index of the top-left neighbour, -1 outside */
     uint8_t *lut_wb, *lut_ws;   /* bilinear weights (0..255) along beams and samples */
     uint8_t *screen;            /* luma of the screen around the sector */
@@ -73,6 +89,38 @@ static inline void hash_complex(uint32_t h, float *re, float *im)
     const float k = 2.449f / 65535.0f;   /* sqrt(6): uniform(-0.5,0.5) has variance 1/12 */
     *re = ((float)(h & 0xFFFF) - 32767.5f) * k;
     *im = ((float)(h >> 16) - 32767.5f) * k;
+}
+
+/* Sparse scatterers give pre-Rayleigh (Nakagami m < 1) speckle. With a fraction q of the cells
+ * holding a scatterer of power 1/q, the intensity's second moment over its squared mean is
+ * 2 + (kappa / q - 2) / N, where N = (sum h^2)^2 / sum h^4 counts the scatterers the PSF h sums
+ * and kappa = E|z|^4 = 1.4 for our uniform complex values; m = 1 / (that - 1). */
+static double scatter_fraction(double m, double n_eff)
+{
+    if (m >= 1)
+        return 1;
+    double q = 1.4 / (2 + n_eff * (1 / m - 1));
+    return q > 1 ? 1 : q;
+}
+
+/* The tissue scatterer of cell h: fixed in the tissue, a fraction renewed every frame. */
+static inline void scatterer(const sim_renderer *r, uint32_t h, uint32_t frame, float *re, float *im)
+{
+    if (r->scatter_keep != UINT32_MAX && hash4(h, 0x5BD1E995u, 3, r->seed) >= r->scatter_keep) {
+        *re = *im = 0;
+        return;
+    }
+    hash_complex(h, re, im);
+    float d = (float)r->p.speckle_decorrelation;
+    if (d > 0) {   /* correlation 1 - d between consecutive frames' fields */
+        float fr, fi;
+        hash_complex(hash4(h, frame, 0xDECu, r->seed), &fr, &fi);
+        float keep = sqrtf(1 - d), fresh = sqrtf(d);
+        *re = keep * *re + fresh * fr;
+        *im = keep * *im + fresh * fi;
+    }
+    *re *= r->scatter_amp;
+    *im *= r->scatter_amp;
 }
 
 static void build_lut(sim_renderer *r)
@@ -172,7 +220,7 @@ sim_renderer *sim_renderer_new(const sim_scene_layout *l, const sim_params *p, u
     r->ha_re = malloc(sizeof(float) * (size_t)(2 * r->ka + 1));
     r->ha_im = malloc(sizeof(float) * (size_t)(2 * r->ka + 1));
     r->hl = malloc(sizeof(float) * (size_t)(2 * r->kl + 1));
-    double ea = 0, el = 0;
+    double ea = 0, el = 0, ea4 = 0, el4 = 0;
     for (int k = -r->ka; k <= r->ka; k++) {
         double d = k * r->ds;
         double g = exp(-d * d / (2 * p->axial_sigma_mm * p->axial_sigma_mm));
@@ -180,12 +228,17 @@ sim_renderer *sim_renderer_new(const sim_scene_layout *l, const sim_params *p, u
         r->ha_re[k + r->ka] = (float)(g * cos(ph));
         r->ha_im[k + r->ka] = (float)(g * sin(ph));
         ea += g * g;
+        ea4 += g * g * g * g;
     }
     for (int k = -r->kl; k <= r->kl; k++) {
         double g = exp(-k * k / (2 * p->lateral_sigma_beams * p->lateral_sigma_beams));
         r->hl[k + r->kl] = (float)g;
         el += g * g;
+        el4 += g * g * g * g;
     }
+    double q = scatter_fraction(p->speckle_m, ea * ea * el * el / (ea4 * el4));
+    r->scatter_keep = q >= 1 ? UINT32_MAX : (uint32_t)(q * 4294967295.0);
+    r->scatter_amp = (float)(1 / sqrt(q));
     /* Unit-power scatterers come out of the PSF with rms sqrt(ea*el). */
     r->log_offset_db = p->tissue_level * p->dynamic_range_db - 10 * log10(ea * el);
     build_lut(r);
@@ -264,6 +317,18 @@ double sim_needle_contrast_db(const sim_scene_layout *l, const sim_params *p, co
     return 10 * log10(p->needle_echo * needle_spec(p, ndir, dir) / MUSCLE_MEAN_ECHO);
 }
 
+/* How much of the needle's echo at pt is left where the shaft weaves out of the slice (an
+ * out-of-plane drop-out). The part near the tip is held in plane, as the operator does. */
+static double in_slice(const sim_params *p, unsigned seed, const sim_state *st, ng_vec2 entry,
+                       ng_vec2 pt)
+{
+    double from_tip = ng_v2_dist(st->tip_mm, entry) * (1 - ng_project_t(pt, entry, st->tip_mm));
+    double elev = p->elevation_wobble_mm * fmin(1, from_tip / 6) *
+                  sin(2 * M_PI * (from_tip / 12 + 0.15 * st->t_s) + seed % 7);
+    double sig = p->slice_mm / 2.355;
+    return exp(-elev * elev / (2 * sig * sig));
+}
+
 static void fill_field(sim_renderer *r, const sim_state *st, uint64_t frame_index)
 {
     const sim_scene_layout *l = &r->l;
@@ -284,8 +349,8 @@ static void fill_field(sim_renderer *r, const sim_state *st, uint64_t frame_inde
     for (int b = 0; b < r->nb; b++) {
         double th = -half + (b + 0.5) * r->dtheta;
         ng_vec2 dir = ng_v2(sin(th), cos(th));
-        double cos_inc;
-        double hit = bone_hit(bone, apex_t, dir, &cos_inc) - l->radius_mm;
+        double cos_inc = 1;
+        double hit = st->phantom ? INFINITY : bone_hit(bone, apex_t, dir, &cos_inc) - l->radius_mm;
         /* Specular needle echo: strongest when the beam meets the shaft at right angles. */
         double needle_amp = sqrt(p->needle_echo * needle_spec(p, ndir, dir));
         float *re = r->re + (size_t)b * r->ns, *im = r->im + (size_t)b * r->ns;
@@ -293,7 +358,9 @@ static void fill_field(sim_renderer *r, const sim_state *st, uint64_t frame_inde
             double d = (s + 0.5) * r->ds;
             ng_vec2 pt = ng_v2_add(apex_t, ng_v2_scale(dir, l->radius_mm + d));   /* tissue */
             double e;
-            if (d < hit - 0.5)
+            if (st->phantom)
+                e = 1;
+            else if (d < hit - 0.5)
                 e = tissue_echo(d, pt);
             else if (d < hit + 0.5)
                 e = 3 + 40 * cos_inc * cos_inc;       /* bone surface */
@@ -305,12 +372,14 @@ static void fill_field(sim_renderer *r, const sim_state *st, uint64_t frame_inde
             uint32_t h = hash4((uint32_t)(int32_t)floor(pt.x / SPECKLE_GRID_MM),
                                (uint32_t)(int32_t)floor(pt.y / SPECKLE_GRID_MM), view_cell, r->seed);
             float sr, si;
-            hash_complex(h, &sr, &si);
+            scatterer(r, h, fi, &sr, &si);
             double ar = sr * amp, ai = si * amp;
             if (needle && d < hit + 0.5) {
                 double dist = ng_dist_point_segment(pt, r->l.entry_mm, st->tip_mm);
+                /* the shaft ends at the tip: a cut tube, no rounded cap past it */
+                bool past_tip = ng_project_t(pt, r->l.entry_mm, st->tip_mm) > 1;
                 double a = 0;
-                if (dist < NEEDLE_RADIUS_MM) {
+                if (dist < NEEDLE_RADIUS_MM && !past_tip) {
                     a = needle_amp;
                     if (ng_v2_dist(pt, st->tip_mm) < 1.2)
                         a *= 1.7;                     /* the bevel */
@@ -325,6 +394,8 @@ static void fill_field(sim_renderer *r, const sim_state *st, uint64_t frame_inde
                         }
                     }
                 }
+                if (a > 0 && p->elevation_wobble_mm > 0)
+                    a *= in_slice(p, r->seed, st, r->l.entry_mm, pt);
                 if (a > 0) {
                     uint32_t hn = hash4((uint32_t)s, (uint32_t)b, 77, r->seed);
                     float nr, ni;

@@ -27,12 +27,20 @@ typedef struct {
     double gain_period_s;          /* ... over this period */
     bool chrome;                   /* the scanner's screen: text, scale bar, labels */
     double persistence;            /* the scanner's frame averaging: weight of the previous frame */
+    double speckle_m;              /* Nakagami m of the tissue envelope: 1 = Rayleigh (fully
+                                    * developed), below 1 = sparse, heterogeneous scatterers */
+    double speckle_decorrelation;  /* fraction of the speckle renewed every frame (0 = frozen) */
+    double elevation_wobble_mm;    /* the shaft weaving out of the imaging plane (drop-outs) ... */
+    double slice_mm;               /* ... across a slice this thick (elevational FWHM) */
 } sim_params;
 
 /* Sets the needle's echogenicity so it stands db over soft tissue at normal incidence. */
 void sim_params_set_needle_db(sim_params *p, double db);
 
 void sim_params_default(sim_params *p);
+/* The same model with every realism knob beyond the basic image off: no persistence, no
+ * screen text, Rayleigh speckle frozen in the tissue, the whole shaft in plane. */
+void sim_params_plain(sim_params *p);
 
 /* The needle's echo over the mean soft-tissue echo, in dB, where the beam meets the middle of
  * the shaft (how visible the needle is in this state). */

@@ -163,6 +163,7 @@ void sim_script_state(const sim_scene_layout *l, double t_s, sim_state *st)
     st->view = 0;
     st->needle_in = true;
     st->in_plane = true;
+    st->phantom = false;
     switch (st->step) {
     case SIM_IDLE: st->needle_in = false; break;
     case SIM_ADVANCE_L4: depth = len4 * smooth(u); break;

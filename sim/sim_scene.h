@@ -60,6 +60,7 @@ typedef struct {
     ng_vec2 motion_mm; /* where the anatomy (and the needle in it) is displaced in the image */
     double injectate_mm;   /* radius of the anechoic pool injected at a target (0: none) */
     ng_vec2 injectate_at;  /* its centre, tissue mm */
+    bool phantom;      /* a uniform speckle phantom instead of the anatomy (calibration) */
 } sim_state;
 
 /* Where a tissue point (mm, anatomy frame) appears in the image at this state, and back. */

@@ -20,9 +20,7 @@ static void run_sequence(unsigned seed, int frames, int step, score *sc)
     sim_scene_default_layout(&l);
     l.breath_mm = l.tremor_mm = 0;
     sim_params p;
-    sim_params_default(&p);
-    p.chrome = false;
-    p.persistence = 0;
+    sim_params_plain(&p);
     sim_renderer *r = sim_renderer_new(&l, &p, seed);
     tracker_opts o;
     tracker_opts_default(&o, l.roi, l.mm_per_px, &l.plan);
