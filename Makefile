@@ -37,7 +37,7 @@ BIN := $(BUILD)/needleguide
 TEST_SRC := $(wildcard tests/test_*.c)
 TESTS := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 
-.PHONY: all help demo check check-plain check-san check-v4l2 bench-tracking test-run clean
+.PHONY: all help demo check check-plain check-san check-v4l2 bench-tracking calibrate-confidence test-run clean
 all: $(BIN)
 
 help:
@@ -46,6 +46,7 @@ help:
 	@echo "make check      all tests: plain, under ASan+UBSan, and V4L2 against vivid in a qemu VM"
 	@echo "make check-v4l2 only the real-kernel V4L2 scenarios (tests/vm/)"
 	@echo "make bench-tracking  the tracker over a varied simulated set: accuracy table and ms/frame"
+	@echo "make calibrate-confidence  refit the tracker's calibrated confidence on a separate set"
 	@echo "make clean"
 
 $(BUILD)/obj/%.o: %.c
@@ -75,6 +76,9 @@ check-v4l2: $(BIN) $(VM_TESTS)
 
 bench-tracking: $(BIN)
 	bench/tracking.sh $(BIN) $(BUILD)/bench-tracking
+
+calibrate-confidence: $(BIN)
+	bench/tracking.sh $(BIN) $(BUILD)/calibrate-confidence calibrate
 
 DEMO_DIR := $(BUILD)/demo
 demo: $(BIN)

@@ -23,6 +23,7 @@ static void usage(FILE *f)
 {
     fprintf(f, "usage: needleguide simulate --out F.y4m --truth F.jsonl [--seed S] [--frames N] "
                "[--fps R]\n       [--angle DEG] [--needle-db DB] [--chrome yes|no] [--gain-swing DB]\n"
+               "       [--speckle-m M] [--dropouts MM]\n"
                "Writes the simulated one-puncture-two-point scan, its ground truth per frame and, "
                "beside the video, F.conf: the config that run and track need for it.\n");
 }
@@ -60,6 +61,7 @@ int cmd_simulate(int argc, char **argv)
         { "fps", required_argument, 0, 'r' },   { "help", no_argument, 0, 'h' },
         { "angle", required_argument, 0, 'a' }, { "needle-db", required_argument, 0, 'd' },
         { "chrome", required_argument, 0, 'C' }, { "gain-swing", required_argument, 0, 'g' },
+        { "speckle-m", required_argument, 0, 'm' }, { "dropouts", required_argument, 0, 'w' },
         { 0, 0, 0, 0 },
     };
     const char *out = NULL, *truth = NULL;
@@ -89,6 +91,14 @@ int cmd_simulate(int argc, char **argv)
         case 'g':
             if (parse_real("--gain-swing", optarg, 0, 20, &v) < 0) return 2;
             params.gain_swing_db = v;
+            break;
+        case 'm':
+            if (parse_real("--speckle-m", optarg, 0.2, 1, &v) < 0) return 2;
+            params.speckle_m = v;
+            break;
+        case 'w':
+            if (parse_real("--dropouts", optarg, 0, 3, &v) < 0) return 2;
+            params.elevation_wobble_mm = v;
             break;
         case 'C':
             if (strcmp(optarg, "yes") && strcmp(optarg, "no")) {

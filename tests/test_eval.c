@@ -13,13 +13,13 @@ static void test_scores(void **s)
     memset(k, 0, sizeof k);
     for (int i = 2; i <= 7; i++) {
         t[i] = (eval_truth){ true, ng_v2(100, 100), 45, NAN };
-        k[i] = (eval_track){ true, ng_v2(100 + i, 100), 45 + i * 0.1 };   /* error i px = 0.i mm */
+        k[i] = (eval_track){ .needle = true, .tip = ng_v2(100 + i, 100), .angle_deg = 45 + i * 0.1 };   /* error i px = 0.i mm */
     }
     k[2].needle = false;                  /* found one frame late */
     k[7].tip = ng_v2(200, 100);           /* 10 mm off: reported, not detected */
-    k[1] = (eval_track){ true, ng_v2(5, 5), 0 };   /* a false positive */
+    k[1] = (eval_track){ .needle = true, .tip = ng_v2(5, 5) };   /* a false positive */
     t[9] = (eval_truth){ true, ng_v2(50, 50), 45, NAN };
-    k[9] = (eval_track){ true, ng_v2(50, 50), 45 };
+    k[9] = (eval_track){ .needle = true, .tip = ng_v2(50, 50), .angle_deg = 45 };
     eval_stats st;
     eval_score(t, k, 10, 0.1, &st);
     assert_int_equal(st.needle_frames, 7);
@@ -35,6 +35,47 @@ static void test_scores(void **s)
     assert_int_equal(st.reacquisitions, 2);
     assert_true(fabs(st.reacq_mean_frames - 0.5) < 1e-9);
     assert_true(fabs(st.reacq_max_frames - 1) < 1e-9);
+}
+
+/* Frames whose tip is right with a known logistic chance of three features: the fit finds the
+ * weights back, and the reliability table reports the right fractions. */
+static void test_fit_confidence(void **s)
+{
+    (void)s;
+    enum { N = 6000 };
+    const double want[4] = { -2.0, 4.0, 1.0, -1.5 };
+    eval_truth *t = calloc(N, sizeof *t);
+    eval_track *k = calloc(N, sizeof *k);
+    uint32_t rng = 99;
+    for (int i = 0; i < N; i++) {
+        double x[3] = { (i % 101) / 100.0, (i % 11) / 10.0, i % 3 == 0 };
+        double p = 1 / (1 + exp(-(want[0] + want[1] * x[0] + want[2] * x[1] + want[3] * x[2])));
+        rng = rng * 1664525u + 1013904223u;
+        bool right = (rng >> 8) / (double)(1u << 24) < p;
+        t[i] = (eval_truth){ .visible = true, .tip = ng_v2(100, 100), .contrast_db = NAN };
+        k[i] = (eval_track){ .needle = true, .reported = true, .has_features = true,
+                             .tip = right ? ng_v2(101, 100) : ng_v2(160, 100), .confidence = p };
+        memcpy(k[i].features, x, sizeof x);
+    }
+    double w[4];
+    assert_int_equal(eval_fit_confidence(t, k, N, 0.15, w), N);
+    printf("fitted { %.2f, %.2f, %.2f, %.2f }, true { -2, 4, 1, -1.5 }\n", w[0], w[1], w[2], w[3]);
+    for (int j = 0; j < 4; j++)
+        assert_true(fabs(w[j] - want[j]) < 0.4);
+    /* frames without features take no part */
+    for (int i = 0; i < N; i += 2)
+        k[i].has_features = false;
+    assert_int_equal(eval_fit_confidence(t, k, N, 0.15, w), N / 2);
+
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    eval_print_reliability(f, t, k, N, 0.15);
+    fclose(f);
+    assert_non_null(strstr(text, "Brier score"));
+    free(text);
+    free(t);
+    free(k);
 }
 
 static void test_cli_errors(void **s)
@@ -63,6 +104,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_scores),
+        cmocka_unit_test(test_fit_confidence),
         cmocka_unit_test(test_cli_errors),
     };
     return test_cleanup_tmpdir(cmocka_run_group_tests(tests, NULL, NULL));

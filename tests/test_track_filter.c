@@ -82,6 +82,27 @@ static void test_gate_is_wider_along_the_shaft(void **s)
     assert_true(fabs(ng_v2_dot(ng_v2_sub(out.tip, held), n)) < 5);
 }
 
+static void test_calibrated_confidence(void **s)
+{
+    (void)s;
+    ng_track out, strong = meas(100, 100, 50), weak = strong;
+    weak.confidence = 0.2;
+    for (int i = 0; i < 12; i++)
+        track_filter_update(&F, &strong, &out);
+    /* the features behind it: this frame's score, the track's age (capped at 10), coasting */
+    assert_true(fabs(out.features[0] - 0.9) < 1e-9);
+    assert_true(fabs(out.features[1] - 1.0) < 1e-9);
+    assert_true(out.features[2] == 0);
+    double z = F.o.calib[0] + F.o.calib[1] * 0.9 + F.o.calib[2] * 1.0;
+    assert_true(fabs(out.confidence - 1 / (1 + exp(-z))) < 1e-9);
+    double confident = out.confidence;
+    track_filter_update(&F, &weak, &out);   /* a faint measurement of the same needle */
+    assert_true(out.found && out.confidence < confident);
+    track_filter_update(&F, &none, &out);   /* coasting: never confident, whatever the fit */
+    assert_true(out.features[2] == 1);
+    assert_true(out.confidence < TRACK_CONFIDENT);
+}
+
 static void test_smooths_and_follows_motion(void **s)
 {
     (void)s;
@@ -143,6 +164,7 @@ int main(void)
         cmocka_unit_test_setup(test_confirmation_before_reporting, setup),
         cmocka_unit_test_setup(test_gating_rejects_an_outlier, setup),
         cmocka_unit_test_setup(test_gate_is_wider_along_the_shaft, setup),
+        cmocka_unit_test_setup(test_calibrated_confidence, setup),
         cmocka_unit_test_setup(test_smooths_and_follows_motion, setup),
         cmocka_unit_test_setup(test_lost_then_reacquired, setup),
         cmocka_unit_test_setup(test_redirection_picked_up, setup),

@@ -131,6 +131,112 @@ void eval_print(FILE *f, const eval_truth *truth, const eval_track *track, int n
         fprintf(f, "re-acquisition: no reappearance detected\n");
 }
 
+static bool near_truth(const eval_truth *t, const eval_track *k, double mm_per_px)
+{
+    return t->visible && ng_v2_dist(k->tip, t->tip) * mm_per_px <= EVAL_NEAR_MM;
+}
+
+void eval_print_reliability(FILE *f, const eval_truth *truth, const eval_track *track, int n,
+                            double mm_per_px)
+{
+    enum { BINS = 5 };
+    int count[BINS] = { 0 }, near[BINS] = { 0 };
+    double conf[BINS] = { 0 }, brier = 0;
+    int total = 0;
+    for (int i = 0; i < n; i++) {
+        if (!track[i].reported)
+            continue;
+        double c = track[i].confidence;
+        int b = (int)(c * BINS);
+        b = b < 0 ? 0 : b >= BINS ? BINS - 1 : b;
+        bool ok = near_truth(&truth[i], &track[i], mm_per_px);
+        count[b]++;
+        near[b] += ok;
+        conf[b] += c;
+        brier += (c - ok) * (c - ok);
+        total++;
+    }
+    fprintf(f, "confidence reliability (reported needles: how often the tip is within %.0f mm):\n",
+            EVAL_NEAR_MM);
+    for (int b = 0; b < BINS; b++)
+        if (count[b])
+            fprintf(f, "  confidence %.1f-%.1f: %6d frames, mean %.2f, within %.0f mm %5.1f%%\n",
+                    (double)b / BINS, (double)(b + 1) / BINS, count[b], conf[b] / count[b],
+                    EVAL_NEAR_MM, 100.0 * near[b] / count[b]);
+    if (total)
+        fprintf(f, "  Brier score %.3f over %d frames\n", brier / total, total);
+}
+
+/* Solves the 4x4 system a x = b in place (Gaussian elimination, partial pivoting). */
+static bool solve4(double a[4][4], double b[4])
+{
+    for (int c = 0; c < 4; c++) {
+        int p = c;
+        for (int r = c + 1; r < 4; r++)
+            if (fabs(a[r][c]) > fabs(a[p][c]))
+                p = r;
+        if (fabs(a[p][c]) < 1e-12)
+            return false;
+        for (int k = 0; k < 4; k++) {
+            double tmp = a[c][k]; a[c][k] = a[p][k]; a[p][k] = tmp;
+        }
+        double tb = b[c]; b[c] = b[p]; b[p] = tb;
+        for (int r = c + 1; r < 4; r++) {
+            double m = a[r][c] / a[c][c];
+            for (int k = c; k < 4; k++)
+                a[r][k] -= m * a[c][k];
+            b[r] -= m * b[c];
+        }
+    }
+    for (int c = 3; c >= 0; c--) {
+        for (int k = c + 1; k < 4; k++)
+            b[c] -= a[c][k] * b[k];
+        b[c] /= a[c][c];
+    }
+    return true;
+}
+
+int eval_fit_confidence(const eval_truth *truth, const eval_track *track, int n, double mm_per_px,
+                        double w[4])
+{
+    memset(w, 0, sizeof(double) * 4);
+    int used = 0;
+    /* Logistic regression by Newton's method (iteratively reweighted least squares), with a
+     * whisper of ridge so separable data cannot run off to infinity. */
+    for (int iter = 0; iter < 25; iter++) {
+        double h[4][4] = { { 0 } }, g[4] = { 0 };
+        used = 0;
+        for (int i = 0; i < n; i++) {
+            const eval_track *k = &track[i];
+            if (!k->reported || !k->has_features)
+                continue;
+            double x[4] = { 1, k->features[0], k->features[1], k->features[2] };
+            double z = w[0] * x[0] + w[1] * x[1] + w[2] * x[2] + w[3] * x[3];
+            double p = 1 / (1 + exp(-z)), y = near_truth(&truth[i], k, mm_per_px);
+            for (int a = 0; a < 4; a++) {
+                g[a] += (y - p) * x[a];
+                for (int b = 0; b < 4; b++)
+                    h[a][b] += p * (1 - p) * x[a] * x[b];
+            }
+            used++;
+        }
+        for (int a = 0; a < 4; a++) {
+            g[a] -= 1e-3 * w[a];
+            h[a][a] += 1e-3;
+        }
+        if (!used || !solve4(h, g))
+            return used;
+        double step = 0;
+        for (int a = 0; a < 4; a++) {
+            w[a] += g[a];
+            step = fmax(step, fabs(g[a]));
+        }
+        if (step < 1e-6)
+            break;
+    }
+    return used;
+}
+
 /* ---- the command ---- */
 
 static bool get_point(json_object *o, const char *key, ng_vec2 *p)
@@ -199,9 +305,18 @@ static int read_lines(const char *path, bool is_truth, double min_conf, eval_tru
             if (json_object_object_get_ex(o, "contrast_db", &v))
                 (*truth)[frame].contrast_db = json_object_get_double(v);
         } else {
-            /* a needle shown as uncertain (grey, dashed) is not a claim */
+            eval_track *k = &(*track)[frame];
+            k->reported = needle;
             json_object *cv;
-            if (json_object_object_get_ex(o, "confidence", &cv) && json_object_get_double(cv) < min_conf)
+            k->confidence = json_object_object_get_ex(o, "confidence", &cv) ? json_object_get_double(cv) : 1;
+            if (json_object_object_get_ex(o, "features", &cv) && json_object_is_type(cv, json_type_array) &&
+                json_object_array_length(cv) == 3) {
+                k->has_features = true;
+                for (int j = 0; j < 3; j++)
+                    k->features[j] = json_object_get_double(json_object_array_get_idx(cv, j));
+            }
+            /* a needle shown as uncertain (grey, dashed) is not a claim */
+            if (k->confidence < min_conf)
                 needle = false;
             (*track)[frame].needle = needle;
             (*track)[frame].tip = tip;
@@ -220,9 +335,11 @@ int cmd_eval(int argc, char **argv)
     static const struct option opts[] = {
         { "truth", required_argument, 0, 't' }, { "track", required_argument, 0, 'k' },
         { "mm-per-px", required_argument, 0, 'm' }, { "min-confidence", required_argument, 0, 'c' },
+        { "fit-confidence", no_argument, 0, 'f' },
         { 0, 0, 0, 0 },
     };
     double min_conf = TRACK_CONFIDENT;
+    bool fit = false;
     const char *truth_path = NULL, *track_path = NULL;
     double mmpp = 0;
     int c;
@@ -249,6 +366,7 @@ int cmd_eval(int argc, char **argv)
             }
             break;
         }
+        case 'f': fit = true; break;
         default: goto usage;
         }
     }
@@ -269,11 +387,21 @@ int cmd_eval(int argc, char **argv)
     int n = nt < nk ? nt : nk;
     printf("%d frames; a needle counts when reported with confidence >= %.2f\n", n, min_conf);
     eval_print(stdout, truth, track, n, mmpp);
+    eval_print_reliability(stdout, truth, track, n, mmpp);
+    if (fit) {
+        double w[4];
+        int used = eval_fit_confidence(truth, track, n, mmpp, w);
+        if (used)
+            printf("fitted confidence weights over %d frames: { %.3f, %.3f, %.3f, %.3f }\n", used,
+                   w[0], w[1], w[2], w[3]);
+        else
+            printf("no reported needle with features to fit (track --features)\n");
+    }
     free(truth);
     free(track);
     return 0;
 usage:
     fprintf(stderr, "usage: needleguide eval --truth GT.jsonl --track O.jsonl --mm-per-px X "
-                    "[--min-confidence C]\n");
+                    "[--min-confidence C]\n       [--fit-confidence]\n");
     return 2;
 }

@@ -16,9 +16,13 @@ typedef struct {
 } eval_truth;
 
 typedef struct {
-    bool needle;
+    bool needle;           /* reported with at least the minimum confidence */
     ng_vec2 tip;
     double angle_deg;
+    bool reported;         /* reported at all, whatever its confidence */
+    double confidence;
+    bool has_features;     /* the calibrated confidence's inputs (track --features) */
+    double features[3];
 } eval_track;
 
 #define EVAL_NEAR_MM 3.0
@@ -37,6 +41,15 @@ void eval_score(const eval_truth *truth, const eval_track *track, int n, double 
                 eval_stats *out);
 /* Prints the summary and the breakdown by angle and contrast. */
 void eval_print(FILE *f, const eval_truth *truth, const eval_track *track, int n, double mm_per_px);
+
+/* Reliability of the confidence: for reported needles in bins of confidence, how often the tip
+ * really is within EVAL_NEAR_MM. A calibrated confidence matches the fraction. */
+void eval_print_reliability(FILE *f, const eval_truth *truth, const eval_track *track, int n,
+                            double mm_per_px);
+/* Fits the logistic weights of the calibrated confidence (track_filter_opts.calib) to the
+ * reported needles with features; returns the number of frames used. */
+int eval_fit_confidence(const eval_truth *truth, const eval_track *track, int n, double mm_per_px,
+                        double w[4]);
 
 int cmd_eval(int argc, char **argv);
 

@@ -14,15 +14,18 @@
 #include "util/clock.h"
 #include "util/stats.h"
 
-void track_write_line(FILE *f, uint64_t n, const ng_track *k)
+void track_write_line(FILE *f, uint64_t n, const ng_track *k, bool features)
 {
-    char line[400];
+    char line[400], feat[100] = "";
+    if (features)
+        snprintf(feat, sizeof feat, ",\"features\":[%.4f,%.2f,%.0f]", k->features[0],
+                 k->features[1], k->features[2]);
     if (k->found)
         snprintf(line, sizeof line,
                  "{\"frame\":%llu,\"needle\":true,\"tip\":[%.2f,%.2f],\"shaft_start\":[%.2f,%.2f],"
-                 "\"angle_deg\":%.2f,\"confidence\":%.3f}\n",
+                 "\"angle_deg\":%.2f,\"confidence\":%.3f%s}\n",
                  (unsigned long long)n, k->tip.x, k->tip.y, k->shaft_start.x, k->shaft_start.y,
-                 k->angle_deg, k->confidence);
+                 k->angle_deg, k->confidence, feat);
     else
         snprintf(line, sizeof line,
                  "{\"frame\":%llu,\"needle\":false,\"tip\":null,\"shaft_start\":null,"
@@ -36,11 +39,12 @@ int cmd_track(int argc, char **argv)
     static const struct option opts[] = {
         { "input", required_argument, 0, 'i' }, { "config", required_argument, 0, 'c' },
         { "output", required_argument, 0, 'o' }, { "timings", required_argument, 0, 't' },
-        { "raw", no_argument, 0, 'r' },
+        { "raw", no_argument, 0, 'r' }, { "features", no_argument, 0, 'f' },
         { 0, 0, 0, 0 },
     };
     const char *input = NULL, *conf = NULL, *output = NULL, *timings = NULL;
     bool raw = false;   /* each frame's own measurement, without the temporal filter */
+    bool features = false;   /* what the calibrated confidence is computed from (calibration) */
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -50,6 +54,7 @@ int cmd_track(int argc, char **argv)
         case 'o': output = optarg; break;
         case 't': timings = optarg; break;
         case 'r': raw = true; break;
+        case 'f': features = true; break;
         default: goto usage;
         }
     }
@@ -98,7 +103,7 @@ int cmd_track(int argc, char **argv)
         if (n == cap)
             ms = realloc(ms, sizeof(double) * (cap *= 2));
         ms[n] = ng_ns_to_ms(ng_now_ns() - t0);
-        track_write_line(out, n, &k);
+        track_write_line(out, n, &k, features && !raw);
         n++;
         frame_free(f);
     }
@@ -128,6 +133,7 @@ int cmd_track(int argc, char **argv)
     y4m_close(&r);
     return rc;
 usage:
-    fprintf(stderr, "usage: needleguide track --input F.y4m --config C --output O.jsonl [--timings F] [--raw]\n");
+    fprintf(stderr, "usage: needleguide track --input F.y4m --config C --output O.jsonl [--timings F]\n"
+                    "       [--raw | --features]\n");
     return 2;
 }

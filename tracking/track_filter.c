@@ -14,6 +14,16 @@ void track_filter_opts_default(track_filter_opts *o, double mm_per_px)
     o->alpha_angle = 0.4;
     o->confirm = 2;
     o->coast = 4;
+    /* make calibrate-confidence: 5,896 reported frames of 24 sequences apart from the bench */
+    static const double fitted[4] = { -3.116, 4.332, 1.081, -0.694 };
+    memcpy(o->calib, fitted, sizeof fitted);
+}
+
+/* The chance that the reported tip is within 3 mm of the true one. */
+static double calibrated(const track_filter_opts *o, const double x[3])
+{
+    double z = o->calib[0] + o->calib[1] * x[0] + o->calib[2] * x[1] + o->calib[3] * x[2];
+    return 1 / (1 + exp(-z));
 }
 
 void track_filter_init(track_filter *f, const track_filter_opts *o)
@@ -44,6 +54,7 @@ static void start_track(track_filter *f, const ng_track *m)
     f->vel = ng_v2(0, 0);
     f->confidence = m->confidence;
     f->misses = 0;
+    f->hits = 0;
     f->have_alt = false;
 }
 
@@ -84,6 +95,7 @@ void track_filter_update(track_filter *f, const ng_track *meas, ng_track *out)
             f->start = ng_v2_lerp(f->start, meas->shaft_start, o->alpha);
             f->confidence = meas->confidence;
             f->misses = 0;
+            f->hits++;
             f->have_alt = false;
         } else {
             /* a miss, or an outlier the gate rejects: coast on the prediction */
@@ -94,6 +106,7 @@ void track_filter_update(track_filter *f, const ng_track *meas, ng_track *out)
                     f->have_alt = false;
                 f->tip = pred;
                 f->vel = ng_v2_scale(f->vel, 0.5);
+                f->hits = 0;
                 if (++f->misses > o->coast) {
                     f->state = TF_LOST;
                     return;
@@ -108,6 +121,11 @@ void track_filter_update(track_filter *f, const ng_track *meas, ng_track *out)
     double len = ng_v2_dist(f->start, f->tip);
     double a = f->angle * M_PI / 180;
     out->shaft_start = ng_v2_sub(f->tip, ng_v2_scale(ng_v2(cos(a), sin(a)), len));
-    /* coasting is a guess: shown as uncertain, never as a confident line */
-    out->confidence = f->misses ? fmin(f->confidence, TRACK_CONFIDENT * 0.8) : f->confidence;
+    out->features[0] = f->confidence;
+    out->features[1] = fmin(f->hits, 10) / 10.0;
+    out->features[2] = f->misses > 0;
+    out->confidence = calibrated(o, out->features);
+    /* coasting is a guess: shown as uncertain, never as a confident line, whatever the fit */
+    if (f->misses)
+        out->confidence = fmin(out->confidence, TRACK_CONFIDENT * 0.8);
 }

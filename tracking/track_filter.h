@@ -18,6 +18,10 @@ typedef struct {
     double alpha_angle;
     int confirm;         /* consistent measurements before a needle is reported */
     int coast;           /* misses tolerated before the track is lost */
+    /* Calibrated confidence: logistic weights on (1, this frame's measurement score, track
+     * age up to 10 frames / 10, coasting). Fitted by `make calibrate-confidence` on simulated sequences
+     * apart from the benchmark's. */
+    double calib[4];
 } track_filter_opts;
 
 void track_filter_opts_default(track_filter_opts *o, double mm_per_px);
@@ -30,6 +34,7 @@ typedef struct {
     ng_vec2 tip, vel, start;
     double angle, confidence;
     int misses;
+    int hits;            /* consecutive frames the track was updated by a measurement */
     /* a candidate that does not fit the track (or, lost, the one being confirmed) */
     bool have_alt;
     ng_track alt;

@@ -25,7 +25,9 @@ typedef struct {
     bool found;
     ng_vec2 tip, shaft_start;   /* captured-frame pixels */
     double angle_deg;           /* atan2 of tip - shaft_start, y down */
-    double confidence;          /* 0..1 */
+    double confidence;          /* 0..1; after the filter, calibrated: the chance that the tip
+                                 * is within 3 mm of the true one (tracking/track_filter.h) */
+    double features[3];         /* after the filter, what that chance is computed from */
 } ng_track;
 
 /* Below this confidence a found needle is shown as uncertain, never as a confident line. */
