@@ -263,6 +263,17 @@ static void test_track_and_eval(void **s)
     assert_int_equal(sh(NULL, 0, "%s eval --truth %s --track %s --mm-per-px 0.15 > %s", BIN, truth,
                         out, report), 0);
     assert_int_equal(sh(NULL, 0, "grep -q '^all ' %s && grep -q 'contrast' %s", report, report), 0);
+    /* --features on found needles, and eval fits the calibration's weights from them */
+    char feat[256];
+    snprintf(feat, sizeof feat, "%s/tr-feat.jsonl", out_dir);
+    assert_int_equal(sh(NULL, 0, "%s track --features --input %s --config %s --output %s", BIN, y4m,
+                        conf, feat), 0);
+    assert_int_equal(sh(NULL, 0, "grep '\"needle\":true' %s | grep -q '\"features\":'", feat), 0);
+    assert_int_not_equal(sh(NULL, 0, "grep -q features %s", out), 0);   /* only when asked */
+    assert_int_equal(sh(NULL, 0, "%s eval --truth %s --track %s --mm-per-px 0.15 --fit-confidence > %s",
+                        BIN, truth, feat, report), 0);
+    assert_int_equal(sh(NULL, 0, "grep -q 'fitted confidence weights over' %s && grep -q 'Brier' %s",
+                        report, report), 0);
     /* bad input: exit 2 naming the file */
     assert_int_equal(sh(err, sizeof err, "%s track --input /nonexistent.y4m --config %s --output %s",
                         BIN, conf, out), 2);
