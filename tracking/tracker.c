@@ -224,6 +224,19 @@ static float across(const tracker *t, ng_vec2 p, ng_vec2 up)
                    sample_map(t, t->contrast, ng_v2_add(p, ng_v2_scale(up, 0.7))));
 }
 
+/* Mean of prof[c - half .. c + half], the part of it inside 0..n-1. */
+static double window_mean(const float *prof, int n, int c, int half)
+{
+    double sum = 0;
+    int cnt = 0;
+    for (int k = c - half; k <= c + half; k++)
+        if (k >= 0 && k < n) {
+            sum += prof[k];
+            cnt++;
+        }
+    return sum / cnt;
+}
+
 /* The tip: where the echo along the shaft steps down most, near the end of the run (the run's
  * own end lags behind it by the smoothing and the blur). Returns the index of the last sample
  * still on the needle. */
@@ -263,12 +276,8 @@ double tip_edge(const float *prof, int n, int coarse, double step_mm, double gre
     if (p0 - sm < 0 || b1 >= n)
         return coarse;
     double plateau = -1e30, beyond = 0;
-    for (int k = p0; k <= p1; k++) {   /* the brightest stretch of the end of the shaft: the bevel */
-        double v = 0;
-        for (int j = k - sm; j <= k + sm; j++)
-            v += prof[j];
-        plateau = fmax(plateau, v / (2 * sm + 1));
-    }
+    for (int k = p0; k <= p1; k++)   /* the brightest stretch of the end of the shaft: the bevel */
+        plateau = fmax(plateau, window_mean(prof, n, k, sm));
     for (int k = b0; k <= b1; k++)
         beyond += prof[k];
     beyond /= b1 - b0 + 1;
@@ -278,14 +287,7 @@ double tip_edge(const float *prof, int n, int coarse, double step_mm, double gre
     double prev = 0;
     /* the outermost crossing: a dark speckle spot inside the shaft does not cut it short */
     for (int k = b0; k >= p0; k--) {
-        double v = 0;
-        int cnt = 0;
-        for (int j = k - sm; j <= k + sm; j++)
-            if (j >= 0 && j < n) {
-                v += prof[j];
-                cnt++;
-            }
-        v /= cnt;
+        double v = window_mean(prof, n, k, sm);
         if (v >= thr)
             return k == b0 ? k : k + (v - thr) / (v - prev);
         prev = v;
@@ -481,14 +483,7 @@ void tracker_measure(tracker *t, const uint8_t *luma, int stride, int width, int
     int run_start = -1, last_on = -1, best_start = -1, best_end = -1, run_on = 0, best_on = 0;
     int island = 0, min_island = (int)lround(1.0 / t->px_mm);
     for (int s = 0; s <= steps; s++) {
-        float v = 0;
-        int cnt = 0;
-        for (int k = s - half; k <= s + half; k++)
-            if (k >= 0 && k <= steps) {
-                v += prof[k];
-                cnt++;
-            }
-        v /= (float)cnt;
+        float v = (float)window_mean(prof, steps + 1, s, half);
         if (v <= on || prof[s] <= 0)
             continue;
         if (run_start < 0 || s - last_on > gap_max) {
