@@ -309,6 +309,12 @@ static void test_bad_input_exits_2(void **s)
     assert_int_equal(sh(err, sizeof err, "%s run --source file:%s --headless", BIN, bad), 2);
     assert_non_null(strstr(err, "'W0'"));
     assert_int_equal(sh(err, sizeof err, "%s frobnicate", BIN), 2);
+    assert_int_equal(sh(err, sizeof err, "%s simulate --out /tmp/x.y4m --truth /tmp/x.jsonl "
+                        "--speckle-m 0.1", BIN), 2);
+    assert_non_null(strstr(err, "--speckle-m '0.1'"));
+    assert_int_equal(sh(err, sizeof err, "%s simulate --out /tmp/x.y4m --truth /tmp/x.jsonl "
+                        "--dropouts lots", BIN), 2);
+    assert_non_null(strstr(err, "--dropouts 'lots'"));
     /* A file that breaks mid-stream: exit 2 with the reason, telemetry so far kept. */
     char y4m[256], truth[256], tel[256];
     snprintf(y4m, sizeof y4m, "%s/cut.y4m", out_dir);
