@@ -32,6 +32,9 @@ typedef struct {
     double speckle_decorrelation;  /* fraction of the speckle renewed every frame (0 = frozen) */
     double elevation_wobble_mm;    /* the shaft weaving out of the imaging plane (drop-outs) ... */
     double slice_mm;               /* ... across a slice this thick (elevational FWHM) */
+    bool speckle_slides;           /* speckle slides with the tissue when it moves by less than a
+                                    * beam (interpolated scatterer cells); off, it is drawn anew
+                                    * (one scatterer per sample, the model before 2026-11) */
 } sim_params;
 
 /* Sets the needle's echogenicity so it stands db over soft tissue at normal incidence. */
@@ -39,7 +42,8 @@ void sim_params_set_needle_db(sim_params *p, double db);
 
 void sim_params_default(sim_params *p);
 /* The same model with every realism knob beyond the basic image off: no persistence, no
- * screen text, Rayleigh speckle frozen in the tissue, the whole shaft in plane. */
+ * screen text, Rayleigh speckle frozen in the tissue (the earlier, per-sample speckle, which the
+ * regression guards' bars were set on), the whole shaft in plane. */
 void sim_params_plain(sim_params *p);
 
 /* The needle's echo over the mean soft-tissue echo, in dB, where the beam meets the middle of

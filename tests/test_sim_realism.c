@@ -17,13 +17,19 @@ static int setup(void **s)
     return 0;
 }
 
-/* Renders frame n of the uniform phantom. */
-static void render_phantom(sim_renderer *r, uint64_t n, ng_frame *f)
+/* Renders frame n of the uniform phantom, moved by motion_mm (breathing, tremor). */
+static void render_phantom_at(sim_renderer *r, uint64_t n, ng_vec2 motion_mm, ng_frame *f)
 {
     sim_state st;
     sim_script_state(&L, 0.2, &st);   /* before the needle */
     st.phantom = true;
+    st.motion_mm = motion_mm;
     sim_render(r, &st, n, f);
+}
+
+static void render_phantom(sim_renderer *r, uint64_t n, ng_frame *f)
+{
+    render_phantom_at(r, n, ng_v2(0, 0), f);
 }
 
 /* Pixels of a block of the phantom in the middle of the sector, 15-40 mm deep. */
@@ -52,10 +58,11 @@ static void test_nakagami_speckle(void **s)
     (void)s;
     const double want[] = { 1.0, 0.75, 0.5 };
     ng_frame *f = frame_alloc(NG_PIX_I420, L.width, L.height);
-    for (int k = 0; k < 3; k++) {
+    for (int k = 0; k < 6; k++) {   /* both speckle models */
         sim_params p;
         sim_params_plain(&p);
-        p.speckle_m = want[k];
+        p.speckle_slides = k >= 3;
+        p.speckle_m = want[k % 3];
         sim_renderer *r = sim_renderer_new(&L, &p, 3);
         double m = 0;
         for (int n = 0; n < 3; n++) {   /* three seeds' worth of speckle */
@@ -64,11 +71,59 @@ static void test_nakagami_speckle(void **s)
             render_phantom(r, 0, f);
             m += measured_m(f, &p) / 3;
         }
-        printf("speckle_m %.2f: measured Nakagami m %.2f\n", want[k], m);
-        assert_true(fabs(m - want[k]) < 0.15 * want[k]);
+        printf("speckle_m %.2f (%s speckle): measured Nakagami m %.2f\n", want[k % 3],
+               p.speckle_slides ? "sliding" : "per-sample", m);
+        assert_true(fabs(m - want[k % 3]) < 0.15 * want[k % 3]);
         sim_renderer_free(r);
     }
     frame_free(f);
+}
+
+/* Correlation of the grey of a at (x, y) and b at (x + dx, y) over the block. */
+static double block_correlation(const ng_frame *a, const ng_frame *b, int dx)
+{
+    double sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
+    long n = 0;
+    FOR_BLOCK(x, y) {
+        double u = a->plane[0][y * a->stride[0] + x], v = b->plane[0][y * b->stride[0] + x + dx];
+        sa += u; sb += v; saa += u * u; sbb += v * v; sab += u * v;
+        n++;
+    }
+    double cov = sab / n - sa / n * sb / n;
+    return cov / sqrt((saa / n - sa / n * sa / n) * (sbb / n - sb / n * sb / n));
+}
+
+/* Speckle is the tissue's: when the anatomy moves by a pixel or two (less than a beam), the
+ * pattern slides with it rather than being drawn anew. */
+static void test_speckle_moves_with_tissue(void **s)
+{
+    (void)s;
+    sim_params p;
+    sim_params_plain(&p);
+    p.speckle_slides = true;
+    sim_renderer *r = sim_renderer_new(&L, &p, 5);
+    ng_frame *a = frame_alloc(NG_PIX_I420, L.width, L.height), *b = frame_alloc(NG_PIX_I420, L.width, L.height);
+    render_phantom(r, 0, a);
+    for (int dx = 1; dx <= 2; dx++) {
+        render_phantom_at(r, 0, ng_v2(dx * L.mm_per_px, 0), b);
+        double followed = block_correlation(a, b, dx), in_place = block_correlation(a, b, 0);
+        printf("anatomy moved %d px: speckle correlation %.2f following it, %.2f in place\n", dx,
+               followed, in_place);
+        assert_true(followed > 0.85);
+        assert_true(followed > in_place + 0.02);
+    }
+    /* the per-sample model draws it anew: nothing to follow */
+    sim_renderer_free(r);
+    p.speckle_slides = false;
+    r = sim_renderer_new(&L, &p, 5);
+    render_phantom(r, 0, a);
+    render_phantom_at(r, 0, ng_v2(2 * L.mm_per_px, 0), b);
+    double redrawn = block_correlation(a, b, 2);
+    printf("per-sample speckle, anatomy moved 2 px: correlation %.2f following it\n", redrawn);
+    assert_true(redrawn < 0.5);
+    frame_free(a);
+    frame_free(b);
+    sim_renderer_free(r);
 }
 
 /* Correlation of the grey between frames n and n + 1 of the phantom. */
@@ -81,15 +136,7 @@ static double frame_correlation(double decorrelation)
     ng_frame *a = frame_alloc(NG_PIX_I420, L.width, L.height), *b = frame_alloc(NG_PIX_I420, L.width, L.height);
     render_phantom(r, 20, a);
     render_phantom(r, 21, b);
-    double sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
-    long n = 0;
-    FOR_BLOCK(x, y) {
-        double u = a->plane[0][y * a->stride[0] + x], v = b->plane[0][y * b->stride[0] + x];
-        sa += u; sb += v; saa += u * u; sbb += v * v; sab += u * v;
-        n++;
-    }
-    double cov = sab / n - sa / n * sb / n;
-    double c = cov / sqrt((saa / n - sa / n * sa / n) * (sbb / n - sb / n * sb / n));
+    double c = block_correlation(a, b, 0);
     frame_free(a);
     frame_free(b);
     sim_renderer_free(r);
@@ -157,6 +204,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_nakagami_speckle, setup),
         cmocka_unit_test_setup(test_speckle_decorrelation, setup),
+        cmocka_unit_test_setup(test_speckle_moves_with_tissue, setup),
         cmocka_unit_test_setup(test_out_of_plane_dropouts, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,18 +12,24 @@ typedef struct {
     double tip_err_sum, angle_err_sum;
 } score;
 
-static void run_sequence(unsigned seed, int frames, int step, score *sc)
+/* moving: breathing and tremor on, speckle sliding with the tissue; temporal_weight: the
+ * tracker's temporal cue (tracking/motion.h). */
+static void run_scenario(unsigned seed, int frames, int step, bool moving, double temporal_weight,
+                         score *sc)
 {
     /* The regression guard's own scenario, independent of the simulator's defaults: the plain
      * image the bars below were set on (no screen text, no probe motion, no persistence). */
     sim_scene_layout l;
     sim_scene_default_layout(&l);
-    l.breath_mm = l.tremor_mm = 0;
+    if (!moving)
+        l.breath_mm = l.tremor_mm = 0;
     sim_params p;
     sim_params_plain(&p);
+    p.speckle_slides = moving;
     sim_renderer *r = sim_renderer_new(&l, &p, seed);
     tracker_opts o;
     tracker_opts_default(&o, l.roi, l.mm_per_px, &l.plan);
+    o.temporal_weight = temporal_weight;
     tracker *t = tracker_new(&o);
     ng_frame *f = frame_alloc(NG_PIX_I420, l.width, l.height);
     assert_non_null(r);
@@ -59,15 +65,48 @@ static void run_sequence(unsigned seed, int frames, int step, score *sc)
     sim_renderer_free(r);
 }
 
+static void run_sequence(unsigned seed, int frames, int step, score *sc)
+{
+    tracker_opts o;
+    tracker_opts_default(&o, (ng_rect){ 0, 0, 2, 2 }, 1, &(ng_plan){ 0 });
+    run_scenario(seed, frames, step, false, o.temporal_weight, sc);
+}
+
+static void print_score(const char *what, const score *sc)
+{
+    printf("%s: needle frames %d, found %d, within 3 mm %d, mean tip error %.2f mm, "
+           "mean angle error %.2f deg; frames without needle %d, confident false positives %d\n",
+           what, sc->needle_frames, sc->found, sc->near, sc->found ? sc->tip_err_sum / sc->found : 0,
+           sc->found ? sc->angle_err_sum / sc->found : 0, sc->empty_frames, sc->false_pos);
+}
+
+/* Every frame, the probe breathing and trembling, the speckle sliding with the anatomy: tracked
+ * with the temporal cue off (the default) and on (its trail carried with the anatomy). Bars a
+ * little under what each measured: off 98 % found, 75 % within 3 mm; on 97 %, 58 % (the cue
+ * costs needles here as on the calibration set, which is why it is off). */
+static void test_moving_probe(void **state)
+{
+    (void)state;
+    score sc;
+    run_scenario(3, 300, 1, true, 0.0, &sc);
+    print_score("tracker, moving probe", &sc);
+    assert_true(sc.needle_frames > 150);
+    assert_true(sc.found >= 0.9 * sc.needle_frames);
+    assert_true(sc.near >= 0.7 * sc.needle_frames);
+    assert_true(sc.false_pos <= 0.1 * sc.empty_frames);
+    run_scenario(3, 300, 1, true, 1.0, &sc);
+    print_score("tracker, moving probe, temporal cue", &sc);
+    assert_true(sc.found >= 0.9 * sc.needle_frames);
+    assert_true(sc.near >= 0.5 * sc.needle_frames);
+    assert_true(sc.false_pos <= 0.1 * sc.empty_frames);
+}
+
 static void test_follows_scripted_needle(void **state)
 {
     (void)state;
     score sc;
     run_sequence(1, 510, 3, &sc);
-    printf("tracker: needle frames %d, found %d, within 3 mm %d, mean tip error %.2f mm, "
-           "mean angle error %.2f deg; frames without needle %d, confident false positives %d\n",
-           sc.needle_frames, sc.found, sc.near, sc.found ? sc.tip_err_sum / sc.found : 0,
-           sc.found ? sc.angle_err_sum / sc.found : 0, sc.empty_frames, sc.false_pos);
+    print_score("tracker", &sc);
     assert_true(sc.needle_frames > 80);
     /* Baseline bars (the tracking issue raises them): found in 9 of 10 needle frames, the tip
      * within 3 mm in more than 6 of 10, angle within 3 degrees on average. */
@@ -111,6 +150,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_follows_scripted_needle),
         cmocka_unit_test(test_other_seed),
+        cmocka_unit_test(test_moving_probe),
         cmocka_unit_test(test_blank_image_finds_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

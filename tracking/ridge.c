@@ -70,9 +70,18 @@ static void blur(ridge_map *r, const float *in, float *out, double sigma)
 
 void ridge_compute(ridge_map *r, const float *img, const unsigned char *mask, double sigma)
 {
-    int w = r->w, h = r->h;
+    ridge_smooth(r, img, sigma);
+    ridge_hessian(r, r->smooth, mask, sigma);
+}
+
+void ridge_smooth(ridge_map *r, const float *img, double sigma)
+{
     blur(r, img, r->smooth, sigma);
-    const float *s = r->smooth;
+}
+
+void ridge_hessian(ridge_map *r, const float *s, const unsigned char *mask, double sigma)
+{
+    int w = r->w, h = r->h;
     float norm = (float)(sigma * sigma);   /* scale-normalised second derivatives */
     for (int y = 0; y < h; y++)
         for (int x = 0; x < w; x++) {

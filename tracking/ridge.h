@@ -15,5 +15,9 @@ void ridge_free(ridge_map *r);
 /* Computes the ridge map of img (w x h floats) at Gaussian scale sigma (pixels). Pixels with
  * mask[i] == 0 get no strength. */
 void ridge_compute(ridge_map *r, const float *img, const unsigned char *mask, double sigma);
+/* The same in two halves, so a caller can add to the smoothed image in between (the Hessian is
+ * linear): img blurred into r->smooth, then the ridge map of an image already smoothed. */
+void ridge_smooth(ridge_map *r, const float *img, double sigma);
+void ridge_hessian(ridge_map *r, const float *smooth, const unsigned char *mask, double sigma);
 
 #endif

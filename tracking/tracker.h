@@ -1,6 +1,7 @@
 /* Needle tracker: a line search constrained by the plan (corridor and angle window around the
- * entry->L4 and entry->L5 paths) voted by a Hessian ridge map, the tip from the local-contrast
- * profile along the found line, then a temporal filter (tracking/track_filter.h). */
+ * entry->L4 and entry->L5 paths) voted by a Hessian ridge map (optionally with the temporal cue
+ * of tracking/motion.h added), the strongest few lines each walked for the tip on the
+ * local-contrast profile, the best kept, then a temporal filter (tracking/track_filter.h). */
 #ifndef NG_TRACKER_H
 #define NG_TRACKER_H
 
@@ -17,6 +18,9 @@ typedef struct {
     double angle_window_deg;  /* search this far either side of each planned path */
     double corridor_mm;       /* and this far either side of it */
     double grey_per_db;       /* the scanner's log compression: grey levels per dB of echo */
+    double temporal_weight;   /* how much the trail of new echo (tracking/motion.h) adds to the
+                               * image the line is searched on; 0 = the frame alone */
+    double trail_frames;      /* the trail's memory (frames for it to fall to 1/e) */
 } tracker_opts;
 
 void tracker_opts_default(tracker_opts *o, ng_rect roi, double mm_per_px, const ng_plan *plan);
