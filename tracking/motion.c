@@ -61,9 +61,9 @@ static float sample(const float *img, int w, int h, double x, double y)
     return (p[0] * (1 - fx) + p[1] * fx) * (1 - fy) + (p[w] * (1 - fx) + p[w + 1] * fx) * fy;
 }
 
-/* Inverse compositional Lucas-Kanade for a translation: the gradients and the normal matrix
- * come from prev once; each iteration samples cur once per pixel. Every second pixel each way:
- * the images are smooth. */
+/* Inverse compositional Lucas-Kanade for a translation: the normal matrix comes from prev once;
+ * each iteration samples cur once per pixel and takes prev's gradient again (four loads, cheaper
+ * than keeping two gradient images). Every second pixel each way: the images are smooth. */
 ng_vec2 motion_estimate(const float *prev, const float *cur, const uint8_t *mask, int w, int h,
                         int y0, int y1, bool *ok)
 {

@@ -79,9 +79,11 @@ tracker *tracker_new(const tracker_opts *o)
     t->px_mm = o->mm_per_px * SCALE;
     size_t n = (size_t)t->w * (size_t)t->h;
     t->img = malloc(n * sizeof(float));
+    /* the temporal cue's buffers only when it is on (tracker_measure uses them only then) */
     bool ridge_ok = ridge_init(&t->ridge, t->w, t->h) == 0 &&
-                    motion_init(&t->motion, t->w, t->h, exp(-1 / fmax(o->trail_frames, 1)),
-                                (int)lround(MOTION_BAND_MM / t->px_mm)) == 0;
+                    (o->temporal_weight <= 0 ||
+                     motion_init(&t->motion, t->w, t->h, exp(-1 / fmax(o->trail_frames, 1)),
+                                 (int)lround(MOTION_BAND_MM / t->px_mm)) == 0);
     t->resp = t->ridge.strength;
     t->contrast = malloc(n * sizeof(float));
     t->integral = malloc((size_t)(t->w + 1) * (size_t)(t->h + 1) * sizeof(double));
