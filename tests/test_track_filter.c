@@ -20,8 +20,27 @@ static int setup(void **s)
     (void)s;
     track_filter_opts o;
     track_filter_opts_default(&o, 0.1);   /* 0.1 mm per pixel: 10 px per mm */
+    /* The filter's mechanics under a fixed calibration: the shipped weights are data, refitted
+     * by make calibrate-confidence (test_fitted_calibration checks they are sane). Under these
+     * a score of 0.9 is confident from the second sighting on. */
+    static const double fixed[4] = { -4.806, 5.785, 1.126, -0.239 };
+    memcpy(o.calib, fixed, sizeof fixed);
     track_filter_init(&F, &o);
     return 0;
+}
+
+/* Whatever the fit, the chance of being right grows with the frame's score and the track's age
+ * and falls when coasting; a long-held strong needle is confident, a faint new one is not. */
+static void test_fitted_calibration(void **s)
+{
+    (void)s;
+    track_filter_opts o;
+    track_filter_opts_default(&o, 0.1);
+    assert_true(o.calib[1] > 0 && o.calib[2] > 0 && o.calib[3] < 0);
+    double held = o.calib[0] + o.calib[1] * 0.9 + o.calib[2] * 1.0;
+    double fresh = o.calib[0] + o.calib[1] * 0.3 + o.calib[2] * 0.2;
+    assert_true(held > 0);    /* > 50 % */
+    assert_true(fresh < 0);
 }
 
 static void test_confirmation_before_reporting(void **s)
@@ -165,6 +184,7 @@ int main(void)
         cmocka_unit_test_setup(test_gating_rejects_an_outlier, setup),
         cmocka_unit_test_setup(test_gate_is_wider_along_the_shaft, setup),
         cmocka_unit_test_setup(test_calibrated_confidence, setup),
+        cmocka_unit_test(test_fitted_calibration),
         cmocka_unit_test_setup(test_smooths_and_follows_motion, setup),
         cmocka_unit_test_setup(test_lost_then_reacquired, setup),
         cmocka_unit_test_setup(test_redirection_picked_up, setup),

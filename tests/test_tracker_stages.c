@@ -26,6 +26,40 @@ static void test_tip_on_a_step_profile(void **s)
     assert_true(abs(tip - 60) <= 1);
 }
 
+/* A faint shaft: echo 0.5 over noise of sd 1 on samples 40..159 with two dark gaps (the beam
+ * meets it obliquely there), nothing after it but a bright layer 15 samples on. */
+static void test_shaft_segment_on_a_faint_profile(void **s)
+{
+    (void)s;
+    float prof[300];
+    for (int i = 0; i < 300; i++) {
+        bool shaft = i >= 40 && i < 160 && !(i >= 80 && i < 88) && !(i >= 120 && i < 126);
+        prof[i] = (shaft ? 0.8f : 0.0f) + 1.7f * noise();   /* uniform: sd 1 */
+    }
+    for (int i = 175; i < 180; i++)
+        prof[i] = 6;   /* brighter than the clip */
+    int a, b;
+    assert_int_equal(shaft_segment(prof, 300, 0.2, 1.5, &a, &b), 0);
+    if (abs(a - 40) > 15 || abs(b - 159) > 15)   /* the ends of a mean shift of 0.8 sd: +-~6 samples sd */
+        fail_msg("shaft 40..159 found as %d..%d", a, b);
+    /* the run of samples above a threshold breaks up on the same profile: its longest run
+     * above 0.4 (half the echo) is a small part of the shaft */
+    int run = 0, longest = 0;
+    for (int i = 0; i < 300; i++) {
+        run = prof[i] > 0.4f ? run + 1 : 0;
+        longest = run > longest ? run : longest;
+    }
+    assert_true(longest < 30);
+    /* noise alone gives no long shaft */
+    for (int i = 0; i < 300; i++)
+        prof[i] = 1.7f * noise();
+    if (shaft_segment(prof, 300, 0.2, 1.5, &a, &b) == 0)
+        assert_true(b - a < 40);
+    for (int i = 0; i < 300; i++)
+        prof[i] = -1;
+    assert_int_equal(shaft_segment(prof, 300, 0.2, 1.5, &a, &b), -1);
+}
+
 /* A log-compressed, blurred end of a shaft: amplitude 1 along the needle up to the edge, tissue
  * at 0.15 beyond, blurred by a Gaussian PSF, shown over 60 dB. */
 static void test_tip_edge_under_blur(void **s)
@@ -101,6 +135,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tip_edge_under_blur),
         cmocka_unit_test(test_tip_on_a_step_profile),
+        cmocka_unit_test(test_shaft_segment_on_a_faint_profile),
         cmocka_unit_test(test_line_and_tip_on_a_synthetic_frame),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

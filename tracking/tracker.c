@@ -1,5 +1,6 @@
 #include "tracking/tracker.h"
 
+#include "tracking/line_scan.h"
 #include "tracking/motion.h"
 #include "tracking/ridge.h"
 #include "tracking/track_filter.h"
@@ -15,8 +16,11 @@
 #define RIDGE_SIGMA_MM 0.45
 #define ORIENT_TOL_DEG 12.0   /* a pixel votes for lines along its own ridge only */
 #define TIP_WINDOW_MM 1.2    /* echo compared before and after a candidate tip */
-#define GAP_MM 4.0              /* a dark gap this long still belongs to one shaft */
+#define SHAFT_MIN_ECHO 0.2      /* a shaft echoes at least this far over its sides (contrast sd) */
 #define MOTION_BAND_MM 10.0     /* depth bands of the global motion (tracking/motion.h) */
+#define SCAN_STEP 2             /* the line scan samples every second working pixel (0.6 mm) */
+#define SCAN_PEAKS 2            /* lines of the line scan walked, after the Hough's */
+#define SCAN_MIN 3.0            /* and only those this far over their neighbours (noise sd) */
 
 void tracker_opts_default(tracker_opts *o, ng_rect roi, double mm_per_px, const ng_plan *plan)
 {
@@ -50,6 +54,11 @@ struct tracker {
     int *cand;                /* candidate pixel indices */
     float *cand_x, *cand_y;   /* and their positions relative to the entry */
     ng_vec2 entry;            /* entry point in working pixels */
+    line_scan scan;           /* line integrals of the smoothed image over the corridors */
+    int *path_idx[2], path_n[2];      /* each planned path's corridor pixels on the scan's grid */
+    float *path_x[2], *path_y[2];     /* and their positions from the entry, in scan steps */
+    int per_path;                     /* directions per path in ang[] */
+    float *scan_v, *scan_x, *scan_y;  /* this frame's pixels of one corridor inside the image */
     float *prof;              /* echo profile along the found line, reused frame to frame */
     int prof_cap;
     track_filter filter;
@@ -102,28 +111,49 @@ tracker *tracker_new(const tracker_opts *o)
         for (int i = 0; i < per; i++)
             t->ang[t->nang++] = base + (-o->angle_window_deg + i * ANGLE_STEP_DEG) * DEG;
     }
+    t->per_path = per;
     t->rho_max = (int)ceil(o->corridor_mm / t->px_mm);
     track_filter_opts fo;
     track_filter_opts_default(&fo, o->mm_per_px);
     track_filter_init(&t->filter, &fo);
-    /* The corridor: within corridor_mm of a planned path, from the entry to 10 mm past the
-     * target (a needle may overshoot). */
-    for (int y = 0; t->corridor && y < t->h; y++)
-        for (int x = 0; x < t->w; x++) {
-            ng_vec2 p = ng_v2(x, y);
-            bool near = false;
-            for (int k = 0; k < 2; k++) {
-                ng_vec2 tg = frame_to_work(o, targets[k]);
-                double along = ng_project_t(p, t->entry, tg) * ng_v2_dist(t->entry, tg) * t->px_mm;
-                double off = fabs(ng_dist_point_line_signed(p, t->entry, tg)) * t->px_mm;
-                double len = ng_v2_dist(t->entry, tg) * t->px_mm;
-                near |= off <= o->corridor_mm && along >= 0 && along <= len + 10;
-            }
-            t->corridor[y * t->w + x] = near;
+    /* The corridors: within corridor_mm of each planned path, from the entry to 10 mm past the
+     * target (a needle may overshoot); t->corridor is their union. */
+    if (t->corridor)
+        memset(t->corridor, 0, n);
+    for (int k = 0; k < 2; k++) {
+        t->path_idx[k] = malloc(n * sizeof(int));
+        t->path_x[k] = malloc(n * sizeof(float));
+        t->path_y[k] = malloc(n * sizeof(float));
+        if (!t->corridor || !t->path_idx[k] || !t->path_x[k] || !t->path_y[k]) {
+            tracker_free(t);
+            return NULL;
         }
+        ng_vec2 tg = frame_to_work(o, targets[k]);
+        double len = ng_v2_dist(t->entry, tg) * t->px_mm;
+        for (int y = 0; y < t->h; y++)
+            for (int x = 0; x < t->w; x++) {
+                ng_vec2 p = ng_v2(x, y);
+                double along = ng_project_t(p, t->entry, tg) * len;
+                double off = fabs(ng_dist_point_line_signed(p, t->entry, tg)) * t->px_mm;
+                if (off <= o->corridor_mm && along >= 0 && along <= len + 10) {
+                    t->corridor[y * t->w + x] = 1;
+                    if (x % SCAN_STEP || y % SCAN_STEP)
+                        continue;
+                    int c = t->path_n[k]++;
+                    t->path_idx[k][c] = y * t->w + x;
+                    t->path_x[k][c] = (float)((x - t->entry.x) / SCAN_STEP);
+                    t->path_y[k][c] = (float)((y - t->entry.y) / SCAN_STEP);
+                }
+            }
+    }
+    t->scan_v = malloc(n * sizeof(float));
+    t->scan_x = malloc(n * sizeof(float));
+    t->scan_y = malloc(n * sizeof(float));
     t->nrho = 2 * t->rho_max + 1;
     t->acc = malloc(sizeof(float) * (size_t)t->nang * (size_t)t->nrho);
-    if (!t->img || !ridge_ok || !t->inside || !t->cand || !t->ang || !t->acc || !t->corridor ||
+    int scan_rho_max = (t->rho_max + SCAN_STEP - 1) / SCAN_STEP;
+    if (line_scan_init(&t->scan, t->nang, scan_rho_max) != 0 || !t->img || !ridge_ok ||
+        !t->inside || !t->cand || !t->ang || !t->acc || !t->scan_v || !t->scan_x || !t->scan_y ||
         !t->contrast || !t->integral || !t->cand_x || !t->cand_y) {
         tracker_free(t);
         return NULL;
@@ -139,6 +169,11 @@ void tracker_free(tracker *t)
     free(t->contrast); free(t->integral);
     free(t->cand); free(t->cand_x); free(t->cand_y); free(t->ang); free(t->acc); free(t->corridor);
     free(t->prof);
+    line_scan_free(&t->scan);
+    free(t->scan_v); free(t->scan_x); free(t->scan_y);
+    for (int k = 0; k < 2; k++) {
+        free(t->path_idx[k]); free(t->path_x[k]); free(t->path_y[k]);
+    }
     free(t);
 }
 
@@ -307,6 +342,45 @@ double tip_edge(const float *prof, int n, int coarse, double step_mm, double gre
     return coarse;
 }
 
+/* The stretch of a noisy echo profile most likely to be the shaft: the segment whose samples
+ * (clipped at clip: one bright layer crossing the line is not a shaft) exceed k by the most in
+ * total, with k half the segment's own mean echo (a shift of the mean by m is best told from
+ * noise at m/2), found by iterating from k0. A dark gap stays in the shaft when the echo either
+ * side outweighs it. Returns 0 and the segment, or -1 when nothing exceeds k0. */
+int shaft_segment(const float *prof, int n, double k0, double clip, int *start, int *end)
+{
+    double k = k0;
+    for (int iter = 0; iter < 4; iter++) {
+        double run = 0, best = 0;
+        int run_start = 0, a = -1, b = -1;
+        for (int s = 0; s < n; s++) {
+            if (run <= 0) {
+                run = 0;
+                run_start = s;
+            }
+            run += fmin(prof[s], clip) - k;
+            if (run > best) {
+                best = run;
+                a = run_start;
+                b = s;
+            }
+        }
+        if (a < 0)
+            return -1;
+        *start = a;
+        *end = b;
+        double mean = 0;
+        for (int s = a; s <= b; s++)
+            mean += fmin(prof[s], clip);
+        mean /= b - a + 1;
+        double next = fmax(k0, 0.5 * mean);
+        if (fabs(next - k) < 1e-3 * fabs(k) + 1e-9)
+            break;
+        k = next;
+    }
+    return 0;
+}
+
 /* Bilinear sample of the working image; outside reads 0. */
 static float sample_img(const tracker *t, double x, double y)
 {
@@ -422,35 +496,17 @@ static double measure_line(tracker *t, int best, int ncand, float thr, float lev
         if (sample_img(t, p.x, p.y) < level)
             prof[s] = fminf(prof[s], 0);
     }
-    int half = (int)lround(1.0 / t->px_mm);
-    float on = (float)(0.45 * csd);
-    int gap_max = (int)lround(GAP_MM / t->px_mm);
-    int run_start = -1, last_on = -1, best_start = -1, best_end = -1, run_on = 0, best_on = 0;
-    int island = 0, min_island = (int)lround(1.0 / t->px_mm);
-    for (int s = 0; s <= steps; s++) {
-        float v = (float)window_mean(prof, steps + 1, s, half);
-        if (v <= on || prof[s] <= 0)
-            continue;
-        if (run_start < 0 || s - last_on > gap_max) {
-            run_start = s;
-            run_on = 0;
-        }
-        /* An island of echo after a gap joins the shaft only once it is ~1 mm long: a lone
-         * bright layer crossing the line is not the tip. */
-        if (s - last_on > 1)
-            island = 0;
-        island++;
-        last_on = s;
-        run_on++;
-        if (run_on > best_on && (run_start == s - island + 1 || island >= min_island)) {
-            best_start = run_start;
-            best_end = s;
-            best_on = run_on;
-        }
-    }
-    if (best_start < 0)
+    /* The shaft: the stretch of the line with the most echo above half its own level. A walk
+     * of samples above a threshold breaks up on a faint shaft; the sum bridges its dark gaps. */
+    int best_start, best_end;
+    if (shaft_segment(prof, steps + 1, SHAFT_MIN_ECHO * csd, 2 * csd, &best_start, &best_end) < 0)
         return 0;
-    /* Contrast over the whole run, gaps included: a true shaft is brighter than its sides all
+    /* fill: how much of it shows echo over ~2 mm, a feature of the confidence */
+    int half = (int)lround(1.0 / t->px_mm), best_on = 0;
+    float on = (float)(0.45 * csd);
+    for (int s = best_start; s <= best_end; s++)
+        best_on += window_mean(prof, steps + 1, s, half) > on && prof[s] > 0;
+    /* Contrast over the whole stretch, gaps included: a true shaft is brighter than its sides all
      * along; a line through crossing horizontal layers is not. */
     double run_total = 0;
     for (int s = best_start; s <= best_end; s++)
@@ -471,6 +527,33 @@ static double measure_line(tracker *t, int best, int ncand, float thr, float lev
     out->confidence = c;
     out->found = len_mm >= MIN_LENGTH_MM && c >= 0.2;
     return fmin(2, fmax(0, contrast)) * len_mm * fmin(1, fill / 0.6);
+}
+
+/* Walks the `peaks` highest cells of t->acc above min, each a little apart from the others,
+ * and keeps in out the needle with the most evidence (best_ev) so far. */
+static void walk_peaks(tracker *t, int peaks, float min, int ncand, float thr, float level,
+                       double csd, ng_track *out, double *best_ev)
+{
+    const int sup_a = (int)lround(2.0 / ANGLE_STEP_DEG), sup_r = 3;
+    for (int k = 0; k < peaks; k++) {
+        int best = 0;
+        for (int i = 1; i < t->nang * t->nrho; i++)
+            if (t->acc[i] > t->acc[best])
+                best = i;
+        if (t->acc[best] <= min)
+            break;
+        ng_track cand;
+        double ev = measure_line(t, best, ncand, thr, level, csd, &cand);
+        if (cand.found && (!out->found || ev > *best_ev)) {
+            *out = cand;
+            *best_ev = ev;
+        }
+        int ba = best / t->nrho, br = best % t->nrho;   /* no second peak next to this one */
+        for (int a = ba - sup_a; a <= ba + sup_a; a++)
+            for (int r = br - sup_r; r <= br + sup_r; r++)
+                if (a >= 0 && a < t->nang && r >= 0 && r < t->nrho)
+                    t->acc[a * t->nrho + r] = 0;
+    }
 }
 
 void tracker_process(tracker *t, const uint8_t *luma, int stride, int width, int height,
@@ -501,7 +584,7 @@ void tracker_measure(tracker *t, const uint8_t *luma, int stride, int width, int
     local_contrast(t);
 
     /* Statistics of the ridge strength and the local contrast inside the image. */
-    double sum = 0, sum2 = 0, csum = 0, csum2 = 0, isum = 0;
+    double sum = 0, sum2 = 0, csum = 0, csum2 = 0, isum = 0, ssum = 0, ssum2 = 0;
     long n = 0;
     for (int i = 0; i < t->w * t->h; i++)
         if (t->inside[i]) {
@@ -510,6 +593,8 @@ void tracker_measure(tracker *t, const uint8_t *luma, int stride, int width, int
             csum += t->contrast[i];
             isum += t->img[i];
             csum2 += (double)t->contrast[i] * t->contrast[i];
+            ssum += t->ridge.smooth[i];
+            ssum2 += (double)t->ridge.smooth[i] * t->ridge.smooth[i];
             n++;
         }
     if (n < 100)
@@ -518,6 +603,7 @@ void tracker_measure(tracker *t, const uint8_t *luma, int stride, int width, int
     double cmean = csum / n, csd = sqrt(fmax(csum2 / n - cmean * cmean, 1e-9));
     float thr = (float)(mean + 1.5 * sd);
     float level = (float)(isum / n);
+    double smean = ssum / n, ssd = sqrt(fmax(ssum2 / n - smean * smean, 1e-9));
 
     /* Constrained Hough: lines near each planned path, voted by the strong pixels. */
     float cap = (float)(2 * sd);
@@ -550,30 +636,40 @@ void tracker_measure(tracker *t, const uint8_t *luma, int stride, int width, int
                 row[k] += fminf(t->resp[i] - thr, cap);
         }
     }
-    /* The strongest few lines, each a little apart, each walked: the line with the most votes is
-     * not always the shaft (a bright stretch in the fat can tilt it off the deep part), the one
-     * that walks into the best needle is. */
-    enum { PEAKS = 3 };
-    const int sup_a = (int)lround(2.0 / ANGLE_STEP_DEG), sup_r = 3;
+    /* The strongest few lines, each walked: the line with the most votes is not always the
+     * shaft (a bright stretch in the fat can tilt it off the deep part), the one that walks
+     * into the best needle is. */
     double best_ev = 0;
-    for (int k = 0; k < PEAKS; k++) {
-        int best = 0;
-        for (int i = 1; i < t->nang * t->nrho; i++)
-            if (t->acc[i] > t->acc[best])
-                best = i;
-        if (t->acc[best] <= 0)
-            break;
-        ng_track cand;
-        double ev = measure_line(t, best, ncand, thr, level, csd, &cand);
-        if (cand.found && (!out->found || ev > best_ev)) {
-            *out = cand;
-            best_ev = ev;
+    walk_peaks(t, 3, 0, ncand, thr, level, csd, out, &best_ev);
+
+    /* The faint shaft: line integrals of the smoothed image, no threshold. */
+    line_scan_clear(&t->scan);
+    float clip = (float)(smean + 2 * ssd);   /* a bright bone edge must not outweigh a shaft */
+    for (int k = 0; k < 2; k++) {
+        int m = 0;
+        for (int c = 0; c < t->path_n[k]; c++) {
+            int i = t->path_idx[k][c];
+            if (!t->inside[i])
+                continue;
+            t->scan_v[m] = fminf(t->ridge.smooth[i], clip);
+            t->scan_x[m] = t->path_x[k][c];
+            t->scan_y[m++] = t->path_y[k][c];
         }
-        int ba = best / t->nrho, br = best % t->nrho;   /* no second peak next to this one */
-        for (int a = ba - sup_a; a <= ba + sup_a; a++)
-            for (int r = br - sup_r; r <= br + sup_r; r++)
-                if (a >= 0 && a < t->nang && r >= 0 && r < t->nrho)
-                    t->acc[a * t->nrho + r] = 0;
+        line_scan_add(&t->scan, t->scan_v, t->scan_x, t->scan_y, m, t->ang, k * t->per_path,
+                      (k + 1) * t->per_path);
     }
+    /* Scores onto the Hough cells (a scan bin is SCAN_STEP of them): each line against those
+     * 1 mm either side; lines under 10 mm are not judged. */
+    double scan_mm = t->px_mm * SCAN_STEP;
+    int side = (int)lround(1.0 / scan_mm), min_count = (int)lround(10 / scan_mm);
+    memset(t->acc, 0, sizeof(float) * (size_t)t->nang * (size_t)t->nrho);
+    for (int a = 0; a < t->nang; a++)
+        for (int rs = 0; rs < t->scan.nrho; rs++) {
+            int r = t->rho_max + SCAN_STEP * (rs - t->scan.rho_max);
+            if (r >= 0 && r < t->nrho)
+                t->acc[a * t->nrho + r] =
+                    (float)line_scan_score(&t->scan, a, rs, side, ssd, min_count);
+        }
+    walk_peaks(t, SCAN_PEAKS, SCAN_MIN, ncand, thr, level, csd, out, &best_ev);
 }
 

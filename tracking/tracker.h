@@ -1,7 +1,9 @@
 /* Needle tracker: a line search constrained by the plan (corridor and angle window around the
- * entry->L4 and entry->L5 paths) voted by a Hessian ridge map (optionally with the temporal cue
- * of tracking/motion.h added), the strongest few lines each walked for the tip on the
- * local-contrast profile, the best kept, then a temporal filter (tracking/track_filter.h). */
+ * entry->L4 and entry->L5 paths): a Hough transform voted by a Hessian ridge map (optionally
+ * with the temporal cue of tracking/motion.h added) and a line scan of the smoothed image
+ * (tracking/line_scan.h) for shafts too faint to vote; the strongest few lines of each walked
+ * for the shaft and tip on the local-contrast profile, the best kept, then a temporal filter
+ * (tracking/track_filter.h). */
 #ifndef NG_TRACKER_H
 #define NG_TRACKER_H
 
@@ -53,6 +55,9 @@ void tracker_measure(tracker *t, const uint8_t *luma, int stride, int width, int
 /* Index of the tip in a profile of echo along the shaft (samples start..end are the shaft as
  * first seen): the strongest step down near end. */
 int tip_step(const float *prof, int steps, int start, int end, double px_mm);
+/* The stretch of prof[0..n) most likely to be the shaft: a maximum-sum segment of the clipped
+ * echo less half its own mean (at least k0). -1 when none. */
+int shaft_segment(const float *prof, int n, double k0, double clip, int *start, int *end);
 /* The tip to a fraction of a sample on a raw echo profile (grey, one sample per step_mm) near
  * the coarse tip index: where the echo falls 6 dB below the shaft's level. */
 double tip_edge(const float *prof, int n, int coarse, double step_mm, double grey_per_db);

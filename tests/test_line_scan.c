@@ -1,0 +1,126 @@
+/* The line scan (tracking/line_scan.h): a straight line too faint for any pixel of it to stand
+ * out is found by summing along it. */
+#include "test_util.h"
+
+#include "tracking/line_scan.h"
+
+#define W 160
+#define H 160
+#define NANG 41   /* -20 .. +20 deg about 40 deg, every 1 deg */
+#define RHO_MAX 30
+
+static uint32_t rng = 777;
+static double gauss(void)   /* Box-Muller on an LCG: the same noise every run */
+{
+    double u[2];
+    for (int k = 0; k < 2; k++) {
+        rng = rng * 1664525u + 1013904223u;
+        u[k] = ((rng >> 8) + 0.5) / (double)(1u << 24);
+    }
+    return sqrt(-2 * log(u[0])) * cos(2 * M_PI * u[1]);
+}
+
+static float img[W * H], xs[W * H], ys[W * H];
+
+/* Noise of sd 1 around 50, plus a line of peak amp through (ox, oy) + rho * normal at deg. */
+static void draw(double amp, double deg, double rho, double ox, double oy)
+{
+    double a = deg * M_PI / 180, nx = -sin(a), ny = cos(a);
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++) {
+            double d = (x - ox) * nx + (y - oy) * ny - rho;
+            img[y * W + x] = (float)(50 + gauss() + amp * exp(-d * d / 2));
+        }
+}
+
+static void test_faint_line_found(void **s)
+{
+    (void)s;
+    double ang[NANG];
+    for (int a = 0; a < NANG; a++)
+        ang[a] = (20 + a) * M_PI / 180;
+    const double ox = 20, oy = 20;
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++) {
+            xs[y * W + x] = (float)(x - ox);
+            ys[y * W + x] = (float)(y - oy);
+        }
+    line_scan sc;
+    assert_int_equal(line_scan_init(&sc, NANG, RHO_MAX), 0);
+    const struct { double deg, rho; } cases[] = { { 40, 0 }, { 33, 12 }, { 51, -17 } };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        /* 0.6 sd: a pixel threshold at 1.5 sd keeps barely more of the line than of the noise */
+        draw(0.6, cases[k].deg, cases[k].rho, ox, oy);
+        int above = 0, on = 0;
+        double a = cases[k].deg * M_PI / 180;
+        for (int t = 0; t < 100; t++) {
+            int x = (int)lround(ox - sin(a) * cases[k].rho + cos(a) * t);
+            int y = (int)lround(oy + cos(a) * cases[k].rho + sin(a) * t);
+            if (x >= 0 && y >= 0 && x < W && y < H) {
+                on++;
+                above += img[y * W + x] > 51.5f;
+            }
+        }
+        assert_true(above < 0.3 * on);
+        line_scan_clear(&sc);
+        line_scan_add(&sc, img, xs, ys, W * H, ang, 0, NANG);
+        int best_a = 0, best_r = 0;
+        double best = -1e9;
+        for (int ai = 0; ai < NANG; ai++)
+            for (int r = 0; r < sc.nrho; r++) {
+                double z = line_scan_score(&sc, ai, r, 3, 1.0, 20);
+                if (z > best) {
+                    best = z;
+                    best_a = ai;
+                    best_r = r;
+                }
+            }
+        if (abs(best_a - (int)(cases[k].deg - 20)) > 1 ||
+            abs(best_r - RHO_MAX - (int)cases[k].rho) > 1)
+            fail_msg("line at %.0f deg, rho %.0f: found %d deg, rho %d (score %.1f)",
+                     cases[k].deg, cases[k].rho, best_a + 20, best_r - RHO_MAX, best);
+        assert_true(best > 6.5);
+    }
+    /* no line: nothing scores like one */
+    draw(0, 40, 0, ox, oy);
+    line_scan_clear(&sc);
+    line_scan_add(&sc, img, xs, ys, W * H, ang, 0, NANG);
+    double top = 0;
+    for (int ai = 0; ai < NANG; ai++)
+        for (int r = 0; r < sc.nrho; r++)
+            top = fmax(top, line_scan_score(&sc, ai, r, 3, 1.0, 20));
+    assert_true(top < 5.0);
+    line_scan_free(&sc);
+}
+
+static void test_score_edges(void **s)
+{
+    (void)s;
+    line_scan sc;
+    assert_int_equal(line_scan_init(&sc, 1, 5), 0);
+    line_scan_clear(&sc);
+    double ang[1] = { 0 };   /* horizontal lines: rho is y */
+    float v[] = { 1, 1, 1, 4, 4, 4, 1, 1, 1 }, x[9], y[9];
+    for (int i = 0; i < 9; i++) {
+        x[i] = (float)(i % 3);
+        y[i] = (float)(i / 3 - 1);   /* rows at rho -1, 0, +1 */
+    }
+    line_scan_add(&sc, v, x, y, 9, ang, 0, 1);
+    assert_int_equal(sc.count[5], 3);
+    assert_float_equal(sc.sum[5], 12, 1e-6);
+    /* rho 0 is 3 above both neighbours, over 3 pixels of sd 1 */
+    assert_float_equal(line_scan_score(&sc, 0, 5, 1, 1.0, 3), 3 * sqrt(3), 1e-6);
+    assert_float_equal(line_scan_score(&sc, 0, 5, 1, 1.0, 4), 0, 0);      /* too short */
+    assert_float_equal(line_scan_score(&sc, 0, 5, 2, 1.0, 1), 0, 0);      /* empty neighbours */
+    assert_float_equal(line_scan_score(&sc, 0, 0, 1, 1.0, 0), 0, 0);      /* off the scan */
+    line_scan_free(&sc);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_faint_line_found),
+        cmocka_unit_test(test_score_edges),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

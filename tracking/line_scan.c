@@ -1,0 +1,69 @@
+#include "tracking/line_scan.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+int line_scan_init(line_scan *s, int nang, int rho_max)
+{
+    s->nang = nang;
+    s->rho_max = rho_max;
+    s->nrho = 2 * rho_max + 1;
+    size_t n = (size_t)nang * (size_t)s->nrho;
+    s->sum = malloc(n * sizeof *s->sum);
+    s->count = malloc(n * sizeof *s->count);
+    return s->sum && s->count ? 0 : -1;
+}
+
+void line_scan_free(line_scan *s)
+{
+    free(s->sum);
+    free(s->count);
+    s->sum = NULL;
+    s->count = NULL;
+}
+
+/* The bin of a pixel on lines of normal (nx, ny): rho + rho_max + 0.5 truncated is the nearest
+ * one, without a call to lroundf per pixel; -1 off the scan. */
+static inline int bin_of(const line_scan *s, float nx, float ny, float x, float y)
+{
+    float r = nx * x + ny * y + (float)s->rho_max + 0.5f;
+    return r < 0 || r >= (float)s->nrho ? -1 : (int)r;
+}
+
+void line_scan_clear(line_scan *s)
+{
+    size_t n = (size_t)s->nang * (size_t)s->nrho;
+    memset(s->sum, 0, n * sizeof *s->sum);
+    memset(s->count, 0, n * sizeof *s->count);
+}
+
+void line_scan_add(line_scan *s, const float *val, const float *xs, const float *ys, int n,
+                   const double *ang, int a0, int a1)
+{
+    for (int a = a0; a < a1; a++) {
+        float nx = (float)-sin(ang[a]), ny = (float)cos(ang[a]);
+        float *sum = s->sum + (size_t)a * s->nrho;
+        int *count = s->count + (size_t)a * s->nrho;
+        for (int c = 0; c < n; c++) {
+            int k = bin_of(s, nx, ny, xs[c], ys[c]);
+            if (k >= 0) {
+                sum[k] += val[c];
+                count[k]++;
+            }
+        }
+    }
+}
+
+double line_scan_score(const line_scan *s, int a, int r, int side, double sd, int min_count)
+{
+    if (r - side < 0 || r + side >= s->nrho)
+        return 0;
+    const float *sum = s->sum + (size_t)a * s->nrho;
+    const int *count = s->count + (size_t)a * s->nrho;
+    if (count[r] < min_count || count[r - side] < min_count || count[r + side] < min_count)
+        return 0;
+    double on = sum[r] / count[r];
+    double beside = 0.5 * (sum[r - side] / count[r - side] + sum[r + side] / count[r + side]);
+    return (on - beside) * sqrt(count[r]) / sd;
+}
