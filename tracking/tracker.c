@@ -57,7 +57,6 @@ struct tracker {
     line_scan scan;           /* line integrals of the smoothed image over the corridors */
     int *path_idx[2], path_n[2];      /* each planned path's corridor pixels on the scan's grid */
     float *path_x[2], *path_y[2];     /* and their positions from the entry, in scan steps */
-    int per_path;                     /* directions per path in ang[] */
     float *scan_v, *scan_x, *scan_y;  /* this frame's pixels of one corridor inside the image */
     float *prof;              /* echo profile along the found line, reused frame to frame */
     int prof_cap;
@@ -111,7 +110,6 @@ tracker *tracker_new(const tracker_opts *o)
         for (int i = 0; i < per; i++)
             t->ang[t->nang++] = base + (-o->angle_window_deg + i * ANGLE_STEP_DEG) * DEG;
     }
-    t->per_path = per;
     t->rho_max = (int)ceil(o->corridor_mm / t->px_mm);
     track_filter_opts fo;
     track_filter_opts_default(&fo, o->mm_per_px);
@@ -120,10 +118,12 @@ tracker *tracker_new(const tracker_opts *o)
      * target (a needle may overshoot); t->corridor is their union. */
     if (t->corridor)
         memset(t->corridor, 0, n);
+    /* the scan's grid holds every SCAN_STEP-th pixel each way */
+    size_t scan_n = (size_t)(t->w / SCAN_STEP + 1) * (size_t)(t->h / SCAN_STEP + 1);
     for (int k = 0; k < 2; k++) {
-        t->path_idx[k] = malloc(n * sizeof(int));
-        t->path_x[k] = malloc(n * sizeof(float));
-        t->path_y[k] = malloc(n * sizeof(float));
+        t->path_idx[k] = malloc(scan_n * sizeof(int));
+        t->path_x[k] = malloc(scan_n * sizeof(float));
+        t->path_y[k] = malloc(scan_n * sizeof(float));
         if (!t->corridor || !t->path_idx[k] || !t->path_x[k] || !t->path_y[k]) {
             tracker_free(t);
             return NULL;
@@ -146,9 +146,9 @@ tracker *tracker_new(const tracker_opts *o)
                 }
             }
     }
-    t->scan_v = malloc(n * sizeof(float));
-    t->scan_x = malloc(n * sizeof(float));
-    t->scan_y = malloc(n * sizeof(float));
+    t->scan_v = malloc(scan_n * sizeof(float));
+    t->scan_x = malloc(scan_n * sizeof(float));
+    t->scan_y = malloc(scan_n * sizeof(float));
     t->nrho = 2 * t->rho_max + 1;
     t->acc = malloc(sizeof(float) * (size_t)t->nang * (size_t)t->nrho);
     int scan_rho_max = (t->rho_max + SCAN_STEP - 1) / SCAN_STEP;
@@ -655,8 +655,9 @@ void tracker_measure(tracker *t, const uint8_t *luma, int stride, int width, int
             t->scan_x[m] = t->path_x[k][c];
             t->scan_y[m++] = t->path_y[k][c];
         }
-        line_scan_add(&t->scan, t->scan_v, t->scan_x, t->scan_y, m, t->ang, k * t->per_path,
-                      (k + 1) * t->per_path);
+        int per = t->nang / 2;   /* ang[] holds the L4 path's directions, then the L5 path's */
+        line_scan_add(&t->scan, t->scan_v, t->scan_x, t->scan_y, m, t->ang, k * per,
+                      (k + 1) * per);
     }
     /* Scores onto the Hough cells (a scan bin is SCAN_STEP of them): each line against those
      * 1 mm either side; lines under 10 mm are not judged. */
