@@ -15,7 +15,7 @@ $(error scripts/deps.sh failed; run it as root)
 endif
 endif
 
-PKGS := sdl2 SDL2_ttf SDL2_image inih json-c
+PKGS := sdl2 SDL2_ttf SDL2_image inih json-c libavutil
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS := $(shell pkg-config --libs $(PKGS)) -lyuv -lstdc++
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka libjpeg)

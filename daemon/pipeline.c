@@ -27,7 +27,8 @@ static telemetry_frame telemetry_of(const pipeline *p, const processed_frame *pf
 {
     return (telemetry_frame){
         .frame = pf->frame, .t_ms = ng_ns_to_ms(pf->t_capture_ns - p->t0_ns), .seq = pf->seq,
-        .width = pf->width, .height = pf->height, .track = pf->track, .rendered = rendered,
+        .width = pf->width, .height = pf->height, .track = pf->track, .guide = pf->guide,
+        .rendered = rendered,
         .latency_ms = ng_ns_to_ms(end_ns - pf->t_capture_ns),
     };
 }
@@ -154,7 +155,13 @@ static processed_frame *process_one(pipeline *p, const ng_frame *f)
         return NULL;
     }
     tracker_process(p->trk, luma, luma_stride, f->width, f->height, &out->track);
-    guidance_update(&p->cfg->plan, p->cfg->mm_per_px, &out->track, &out->guidance);
+    phase_event ev;
+    pthread_mutex_lock(&p->guide_lock);
+    int changed = guide_update(p->gd, luma, luma_stride, f->width, f->height, &out->track,
+                               ng_ns_to_ms(f->t_capture_ns - p->t0_ns), &out->guide, &ev);
+    pthread_mutex_unlock(&p->guide_lock);
+    if (changed && p->telemetry)
+        telemetry_write_phase_event(p->telemetry, &ev);
     out->seq = f->seq;
     out->t_capture_ns = f->t_capture_ns;
     out->t_done_ns = ng_now_ns();
@@ -201,13 +208,19 @@ int pipeline_start(pipeline *p, const ng_config *cfg, ng_source *src, FILE *tele
     atomic_init(&p->source_skipped, 0);
     atomic_init(&p->error_buffers, 0);
     pthread_mutex_init(&p->tel_lock, NULL);
+    pthread_mutex_init(&p->guide_lock, NULL);
     tracker_opts to;
     tracker_opts_default(&to, cfg->roi, cfg->mm_per_px, &cfg->plan);
     p->trk = tracker_new(&to);
+    guide_opts go;
+    guide_opts_default(&go);
+    p->gd = guide_new(&go, cfg->roi, cfg->mm_per_px, &cfg->plan);
     convert_init(&p->conv);
     atomic_init(&p->corrupt, 0);
-    if (!p->trk) {
-        ng_err_add(err, "tracker: cannot start");
+    if (!p->trk || !p->gd) {
+        ng_err_add(err, "%s: cannot start", p->trk ? "guidance" : "tracker");
+        tracker_free(p->trk);
+        guide_free(p->gd);
         return -1;
     }
     mailbox_init(&p->captured, frame_drop, NULL, NULL);
@@ -230,6 +243,7 @@ fail:
     mailbox_destroy(&p->captured);
     mailbox_destroy(&p->display);
     tracker_free(p->trk);
+    guide_free(p->gd);
     return -1;
 }
 
@@ -239,6 +253,41 @@ uint64_t pipeline_skipped(pipeline *p)
 {
     return mailbox_skipped(&p->captured) + mailbox_skipped(&p->display) +
            atomic_load(&p->source_skipped);
+}
+
+/* A forced change: stamped now, on the telemetry's clock. */
+static bool forced(pipeline *p, bool (*fn)(guide *, int, double, phase_event *), int arg)
+{
+    phase_event ev;
+    pthread_mutex_lock(&p->guide_lock);
+    bool changed = fn(p->gd, arg, ng_ns_to_ms(ng_now_ns() - p->t0_ns), &ev);
+    pthread_mutex_unlock(&p->guide_lock);
+    if (changed && p->telemetry)
+        telemetry_write_phase_event(p->telemetry, &ev);
+    return changed;
+}
+
+static bool set_phase(guide *g, int to, double t_ms, phase_event *ev)
+{
+    return guide_set_phase(g, (ng_phase)to, t_ms, ev);
+}
+
+bool pipeline_phase_step(pipeline *p, int dir) { return forced(p, guide_step, dir); }
+bool pipeline_phase_set(pipeline *p, ng_phase to) { return forced(p, set_phase, (int)to); }
+
+ng_phase pipeline_phase(pipeline *p)
+{
+    pthread_mutex_lock(&p->guide_lock);
+    ng_phase ph = guide_phase(p->gd);
+    pthread_mutex_unlock(&p->guide_lock);
+    return ph;
+}
+
+void pipeline_confirm_l5(pipeline *p, const ng_vec2 *at)
+{
+    pthread_mutex_lock(&p->guide_lock);
+    guide_confirm_l5(p->gd, at);
+    pthread_mutex_unlock(&p->guide_lock);
 }
 
 capture_state pipeline_capture_state(pipeline *p)
@@ -255,8 +304,10 @@ void pipeline_stop(pipeline *p)
     mailbox_destroy(&p->captured);
     mailbox_destroy(&p->display);
     tracker_free(p->trk);
+    guide_free(p->gd);
     convert_free(&p->conv);
     pipeline_flush_telemetry(p);   /* what was still waiting, now that nothing else writes */
     pthread_mutex_destroy(&p->tel_lock);
+    pthread_mutex_destroy(&p->guide_lock);
     free(p->backlog);
 }

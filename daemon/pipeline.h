@@ -14,7 +14,7 @@
 #include "config/config.h"
 #include "daemon/mailbox.h"
 #include "daemon/telemetry.h"
-#include "guidance/guidance.h"
+#include "guidance/guide.h"
 #include "tracking/tracker.h"
 
 /* One processed frame, ready to show. */
@@ -24,7 +24,7 @@ typedef struct {
     uint64_t frame, seq;
     int64_t t_capture_ns, t_done_ns;
     ng_track track;
-    ng_guidance guidance;
+    guide_state guide;    /* phase, targets where the anatomy is, guidance numbers */
     bool reported;        /* its telemetry line is written */
 } processed_frame;
 
@@ -36,6 +36,8 @@ typedef struct {
     const ng_config *cfg;
     ng_source *src;
     tracker *trk;
+    guide *gd;                  /* the processing thread's; forced changes take guide_lock */
+    pthread_mutex_t guide_lock;
     FILE *telemetry;            /* may be NULL */
     uint64_t max_frames;        /* 0: until stopped */
     ng_mailbox captured, display;
@@ -77,6 +79,15 @@ bool pipeline_finished(pipeline *p);
 void pipeline_stop(pipeline *p);
 /* Frames skipped to stay current: re-queued unseen by the source and dropped by the mailboxes. */
 uint64_t pipeline_skipped(pipeline *p);
+/* Forced phase changes (keys N/B, the control socket), written to telemetry as events with
+ * "auto":false. False when there is no such phase to go to. */
+bool pipeline_phase_step(pipeline *p, int dir);
+bool pipeline_phase_set(pipeline *p, ng_phase to);
+/* The phase now (a forced change shows before the next frame does). */
+ng_phase pipeline_phase(pipeline *p);
+/* Confirms the re-anchored L5 target where it is (at == NULL) or at a frame point. */
+void pipeline_confirm_l5(pipeline *p, const ng_vec2 *at);
+
 /* The capture state, for the overlay (its detail goes to telemetry and the log). */
 capture_state pipeline_capture_state(pipeline *p);
 

@@ -210,9 +210,14 @@ int cmd_run(int argc, char **argv)
             do {
                 if (ev.type == SDL_QUIT)
                     quit = true;
-                else if (ev.type == SDL_KEYDOWN &&
-                         (ev.key.keysym.sym == SDLK_q || ev.key.keysym.sym == SDLK_ESCAPE))
-                    quit = true;
+                else if (ev.type == SDL_KEYDOWN)
+                    switch (ev.key.keysym.sym) {
+                    case SDLK_q: case SDLK_ESCAPE: quit = true; break;
+                    case SDLK_n: pipeline_phase_step(&p, +1); break;
+                    case SDLK_b: pipeline_phase_step(&p, -1); break;
+                    case SDLK_RETURN: pipeline_confirm_l5(&p, NULL); break;
+                    default: break;
+                    }
             } while (SDL_PollEvent(&ev));
         }
         if (signal_pending(sfd))
@@ -243,6 +248,7 @@ int cmd_run(int argc, char **argv)
             .source_problem = st == SOURCE_ENDED ? "SOURCE ENDED" : st == SOURCE_FAILED ? "SOURCE ERROR"
                                                                   : capture_state_banner(cs),
             .driver_drops = atomic_load(&p.driver_drops),
+            .phase = pipeline_phase(&p),
         };
         if (cur) {
             v.argb = cur->argb;
@@ -250,7 +256,10 @@ int cmd_run(int argc, char **argv)
             v.height = cur->height;
             v.stride = cur->stride;
             v.track = cur->track;
-            v.guidance = cur->guidance;
+            v.plan = cur->guide.plan;
+            v.anchored = cur->guide.anchored;
+            v.l5_to_confirm = cur->guide.l5_to_confirm;
+            v.guidance = cur->guide.numbers;
             v.latency_ms = ng_ns_to_ms(cur->t_done_ns - cur->t_capture_ns);
             if (limit_reached) {   /* a clean stop at the frame limit: the last frame is current */
                 v.source_problem = NULL;

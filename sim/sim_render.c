@@ -12,6 +12,8 @@
 #define SPECKLE_FINE_MM 0.1
 #define NEEDLE_RADIUS_MM 0.36        /* 22G: 0.72 mm outer diameter */
 #define REVERB_SPACING_MM 0.72
+#define ROTATION_DEG 25.0          /* probe rotation from the L4 to the L5 view */
+#define ELEVATION_CELL_MM 1.0       /* elevation over which speckle decorrelates */
 
 void sim_params_default(sim_params *p)
 {
@@ -299,8 +301,9 @@ void sim_renderer_free(sim_renderer *r)
     free(r);
 }
 
-/* Echogenicity (mean power) of soft tissue at depth d below the skin and scene point p. */
-static double tissue_echo(double d, ng_vec2 p)
+/* Echogenicity (mean power) of soft tissue at depth d below the skin and scene point p, elev mm
+ * out of the L4 view's plane (the probe rotation sweeps the medial side into other tissue). */
+static double tissue_echo(double d, ng_vec2 p, double elev)
 {
     if (d < 1.2)
         return 2.0;                                   /* skin */
@@ -311,10 +314,10 @@ static double tissue_echo(double d, ng_vec2 p)
         return e;
     }
     /* Muscle: fibres oblique to the beam, and two fascial planes. */
-    double fib = 0.5 + 0.5 * sin(2 * M_PI * (p.x * 0.34 + p.y * 0.94) / 2.4);
+    double fib = 0.5 + 0.5 * sin(2 * M_PI * (p.x * 0.34 + p.y * 0.94 + elev * 0.6) / 2.4);
     double e = 0.35 + 0.45 * fib * fib * fib * fib;
-    double f1 = ng_dist_point_line_signed(p, ng_v2(-45, 21), ng_v2(45, 26));
-    double f2 = ng_dist_point_line_signed(p, ng_v2(-45, 13.5), ng_v2(45, 11));
+    double f1 = ng_dist_point_line_signed(p, ng_v2(-45, 21), ng_v2(45, 26)) + 0.25 * elev;
+    double f2 = ng_dist_point_line_signed(p, ng_v2(-45, 13.5), ng_v2(45, 11)) - 0.2 * elev;
     if (fabs(f1) < 0.35 || fabs(f2) < 0.3)
         e = 2.5;
     if (fabs(d - 9.0) < 0.3)
@@ -380,8 +383,11 @@ static void fill_field(sim_renderer *r, const sim_state *st, uint64_t frame_inde
     ng_vec2 apex_t = sim_image_to_tissue(st, apex);
     bool needle = st->needle_in && st->in_plane;
     ng_vec2 ndir = ng_v2_unit(ng_v2_sub(st->tip_mm, r->l.entry_mm));
-    /* Speckle decorrelates in steps as the probe rotates into a new plane. */
-    uint32_t view_cell = (uint32_t)lround(st->view * 8);
+    /* The probe turns about its lateral end (medial end caudal): a point of the image lies
+     * elev mm out of the first view's plane, growing medially; speckle decorrelates over about
+     * a slice thickness of elevation. */
+    double pivot_x = -(l->radius_mm) * sin(l->half_angle_deg * DEG);
+    double elev_per_mm = sin(ROTATION_DEG * DEG * st->view);
     uint32_t fi = (uint32_t)frame_index;
     double half = l->half_angle_deg * DEG;
 
@@ -396,15 +402,17 @@ static void fill_field(sim_renderer *r, const sim_state *st, uint64_t frame_inde
         for (int s = 0; s < r->ns; s++) {
             double d = (s + 0.5) * r->ds;
             ng_vec2 pt = ng_v2_add(apex_t, ng_v2_scale(dir, l->radius_mm + d));   /* tissue */
+            double elev = fmax(0, pt.x - pivot_x) * elev_per_mm;
+            uint32_t view_cell = (uint32_t)floor(elev / ELEVATION_CELL_MM);
             double e;
             if (st->phantom)
                 e = 1;
             else if (d < hit - 0.5)
-                e = tissue_echo(d, pt);
+                e = tissue_echo(d, pt, elev);
             else if (d < hit + 0.5)
                 e = 3 + 40 * cos_inc * cos_inc;       /* bone surface */
             else
-                e = 0.002 * tissue_echo(d, pt);       /* acoustic shadow */
+                e = 0.002 * tissue_echo(d, pt, elev);       /* acoustic shadow */
             if (st->injectate_mm > 0 && ng_v2_dist(pt, st->injectate_at) < st->injectate_mm && d < hit - 0.5)
                 e *= 0.03;                            /* the injectate: an anechoic pool */
             double amp = sqrt(e) * exp(-0.004 * d);

@@ -212,3 +212,19 @@ void sim_truth_of(const sim_scene_layout *l, const sim_state *st, sim_truth *t)
     t->angle_deg = ng_angle_deg(t->shaft_start, t->tip);
     t->visible = len - s >= 3.0;
 }
+
+ng_phase sim_true_phase(const sim_state *st)
+{
+    switch (st->step) {
+    case SIM_IDLE: return PHASE_IDLE;
+    case SIM_ADVANCE_L4: return PHASE_L4_APPROACH;
+    case SIM_AT_L4: return PHASE_L4_AT_TARGET;
+    case SIM_WITHDRAW: return PHASE_WITHDRAW;
+    case SIM_ROTATE: return PHASE_REPOSITION;
+    case SIM_ADVANCE_L5: return PHASE_L5_APPROACH;
+    case SIM_AT_L5: return PHASE_L5_AT_TARGET;
+    case SIM_EXIT: return st->needle_in ? PHASE_L5_AT_TARGET : PHASE_DONE;
+    case SIM_DONE: return PHASE_DONE;
+    }
+    return PHASE_DONE;
+}

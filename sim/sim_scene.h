@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "guidance/phase.h"
 #include "guidance/plan.h"
 #include "util/geom.h"
 
@@ -80,5 +81,8 @@ typedef struct {
 } sim_truth;
 
 void sim_truth_of(const sim_scene_layout *l, const sim_state *st, sim_truth *t);
+/* The procedure's phase the script is in (what the guidance should say): the needle's way out
+ * after the L5 injection still belongs to l5_at_target, done starts when it is out of the body. */
+ng_phase sim_true_phase(const sim_state *st);
 
 #endif

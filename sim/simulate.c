@@ -9,14 +9,19 @@
 #include "config/config.h"
 #include "sim/sim_render.h"
 
-void sim_truth_write(FILE *f, uint64_t n, const sim_state *st, const sim_truth *t, double contrast_db)
+void sim_truth_write(FILE *f, const sim_scene_layout *l, uint64_t n, const sim_state *st,
+                     const sim_truth *t, double contrast_db)
 {
+    /* where the targets are in the image now: the anatomy moves with breathing */
+    ng_vec2 t4 = sim_mm_to_px(l, sim_tissue_to_image(st, sim_l4_target_mm));
+    ng_vec2 t5 = sim_mm_to_px(l, sim_tissue_to_image(st, sim_l5_target_mm));
     fprintf(f,
-            "{\"frame\":%llu,\"needle\":%s,\"tip\":[%.2f,%.2f],\"shaft_start\":[%.2f,%.2f],"
-            "\"angle_deg\":%.2f,\"contrast_db\":%.1f,\"step\":\"%s\",\"view\":%.3f}",
-            (unsigned long long)n, t->visible ? "true" : "false", t->tip.x, t->tip.y,
-            t->shaft_start.x, t->shaft_start.y, t->angle_deg, contrast_db, sim_step_name(st->step),
-            st->view);
+            "{\"frame\":%llu,\"t_s\":%.4f,\"needle\":%s,\"tip\":[%.2f,%.2f],\"shaft_start\":[%.2f,%.2f],"
+            "\"angle_deg\":%.2f,\"contrast_db\":%.1f,\"phase\":\"%s\",\"step\":\"%s\",\"view\":%.3f,"
+            "\"l4_target\":[%.2f,%.2f],\"l5_target\":[%.2f,%.2f]}",
+            (unsigned long long)n, st->t_s, t->visible ? "true" : "false", t->tip.x, t->tip.y,
+            t->shaft_start.x, t->shaft_start.y, t->angle_deg, contrast_db,
+            phase_name(sim_true_phase(st)), sim_step_name(st->step), st->view, t4.x, t4.y, t5.x, t5.y);
 }
 
 static void usage(FILE *f)
@@ -141,7 +146,7 @@ int cmd_simulate(int argc, char **argv)
         sim_render(r, &st, (uint64_t)n, f);
         if (y4m_write(&w, f) < 0)
             rc = 1;
-        sim_truth_write(tf, (uint64_t)n, &st, &t, sim_needle_contrast_db(&layout, &params, &st));
+        sim_truth_write(tf, &layout, (uint64_t)n, &st, &t, sim_needle_contrast_db(&layout, &params, &st));
         fputc('\n', tf);
     }
     frame_free(f);

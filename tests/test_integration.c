@@ -8,6 +8,7 @@
 
 #include "test_util.h"
 
+#include "guidance/phase.h"
 #include "overlay/overlay.h"
 #include "sim/sim_scene.h"
 #include "tracking/tracker.h"
@@ -62,6 +63,21 @@ static json_object **read_jsonl(const char *path, int *count)
     fclose(f);
     *count = n;
     return v;
+}
+
+/* Moves the event lines ({"event":...}) of v out into *events (in order); v keeps the frames. */
+static int take_events(json_object **v, int *n, json_object ***events)
+{
+    int nf = 0, ne = 0;
+    *events = malloc(sizeof **events * (size_t)(*n + 1));
+    for (int i = 0; i < *n; i++) {
+        if (json_object_object_get(v[i], "event"))
+            (*events)[ne++] = v[i];
+        else
+            v[nf++] = v[i];
+    }
+    *n = nf;
+    return ne;
 }
 
 static void free_jsonl(json_object **v, int n)
@@ -127,9 +143,26 @@ static void test_run_on_simulator(void **s)
                         BIN, y4m, truth), 0);
 
     int n, nt;
-    json_object **rows = read_jsonl(tel, &n);
+    json_object **rows = read_jsonl(tel, &n), **events;
     json_object **tr = read_jsonl(truth, &nt);
+    int ne = take_events(rows, &n, &events);
     assert_int_equal(n, 150);
+    /* Five seconds in, the needle has appeared: the first phase transition, automatic. */
+    int phase_events = 0;
+    for (int i = 0; i < ne; i++) {
+        const char *kind = json_object_get_string(json_object_object_get(events[i], "event"));
+        if (strcmp(kind, "phase") != 0)
+            continue;
+        if (phase_events++ == 0) {
+            assert_string_equal(json_object_get_string(json_object_object_get(events[i], "from")), "idle");
+            assert_string_equal(json_object_get_string(json_object_object_get(events[i], "to")),
+                                "l4_approach");
+            assert_true(json_object_get_boolean(json_object_object_get(events[i], "auto")));
+            assert_true(json_object_get_double(json_object_object_get(events[i], "t_ms")) > 0);
+        }
+    }
+    assert_true(phase_events >= 1);
+    free_jsonl(events, ne);
     int needle_frames = 0, found = 0, near = 0;
     sim_scene_layout l;
     sim_scene_default_layout(&l);
@@ -142,6 +175,18 @@ static void test_run_on_simulator(void **s)
         assert_non_null(json_object_object_get(r, "confidence"));
         assert_true(json_object_get_double(json_object_object_get(r, "latency_ms")) >= 0);
         bool needle = json_object_get_boolean(json_object_object_get(r, "needle"));
+        /* every frame says its phase; numbers only with a confident needle */
+        ng_phase ph;
+        assert_true(phase_parse(json_object_get_string(json_object_object_get(r, "phase")), &ph));
+        bool confident = needle &&
+            json_object_get_double(json_object_object_get(r, "confidence")) >= TRACK_CONFIDENT;
+        const char *numbers[] = { "target_dist_mm", "remaining_mm", "angle_dev_deg", "offset_mm" };
+        for (int k = 0; k < 4; k++) {
+            json_object *v = NULL;
+            assert_true(json_object_object_get_ex(r, numbers[k], &v));
+            assert_int_equal(v != NULL, confident);
+        }
+        assert_true(json_object_object_get_ex(r, "miss_mm", NULL));
         if (needle) {
             /* angle = atan2 of tip minus shaft start, y down */
             ng_vec2 tip = point_of(r, "tip"), st = point_of(r, "shaft_start");
@@ -159,6 +204,11 @@ static void test_run_on_simulator(void **s)
     }
     printf("run: %d needle frames, found %d, tip within 3 mm %d\n", needle_frames, found, near);
     bool last_found = json_object_get_boolean(json_object_object_get(rows[n - 1], "needle"));
+    /* The targets follow the anatomy (breathing moves it ~1.5 mm): the snapshot's frame says
+     * where its L4 target was drawn; the L5 target moved by as much. */
+    assert_string_equal(json_object_get_string(json_object_object_get(rows[n - 1], "target")), "L4");
+    ng_vec2 anchor = ng_v2_sub(point_of(rows[n - 1], "target_px"), l.plan.l4_target);
+    assert_true(ng_v2_len(anchor) * l.mm_per_px < 3);
     double last_conf = json_object_get_double(json_object_object_get(rows[n - 1], "confidence"));
     assert_true(needle_frames > 80);
     assert_true(found >= 0.9 * needle_frames);
@@ -173,7 +223,7 @@ static void test_run_on_simulator(void **s)
     int ok = 1;
 #define CHECK(cond) do { if (!(cond)) { fprintf(stderr, "snapshot check failed: %s\n", #cond); ok = 0; } } while (0)
     /* The faded L5 path and its target circle, where nothing else is drawn. */
-    ng_vec2 e = l.plan.entry, t5 = l.plan.l5_target;
+    ng_vec2 e = l.plan.entry, t5 = ng_v2_add(l.plan.l5_target, anchor);
     int on_path = 0;
     for (double t = 0.3; t <= 0.8; t += 0.05)
         on_path += colour_near(img, ng_v2_lerp(e, t5, t), 2, OVL_PATH_L5, 60) > 0;
@@ -182,7 +232,7 @@ static void test_run_on_simulator(void **s)
     CHECK(colour_near(img, ng_v2(t5.x, t5.y - tol_px), 2, OVL_PATH_L5, 40) > 0);
     CHECK(colour_near(img, ng_v2(t5.x - tol_px, t5.y), 2, OVL_PATH_L5, 40) > 0);
     /* Frame 150 is at the L4 target: the L4 target circle is drawn (yellow or, hit, green). */
-    ng_vec2 t4 = l.plan.l4_target;
+    ng_vec2 t4 = ng_v2_add(l.plan.l4_target, anchor);
     CHECK(colour_near(img, ng_v2(t4.x + tol_px, t4.y), 2, OVL_TARGET, 40) +
           colour_near(img, ng_v2(t4.x + tol_px, t4.y), 2, OVL_TARGET_HIT, 40) > 0);
     /* The needle as the telemetry of the snapshot's frame has it: tracked confidently, a solid
@@ -217,6 +267,8 @@ static void test_run_on_simulator(void **s)
     assert_int_equal(sh(err, sizeof err, "%s run --config %s --headless --fast --telemetry %s",
                         BIN, conf, tel2), 0);
     rows = read_jsonl(tel2, &n);
+    ne = take_events(rows, &n, &events);
+    free_jsonl(events, ne);
     assert_true(n > 0 && n <= 200);
     /* It ran the file to its end: the last processed frame is the file's last. */
     assert_int_equal(json_object_get_int(json_object_object_get(rows[n - 1], "seq")), 199);

@@ -49,7 +49,7 @@ static overlay_view base_view(void)
     v.track = (ng_track){ .found = true, .shaft_start = { 47, 45 }, .tip = { 157.5, 142.5 },
                           .confidence = 0.9 };
     v.track.angle_deg = ng_angle_deg(v.track.shaft_start, v.track.tip);
-    guidance_update(&v.plan, v.mm_per_px, &v.track, &v.guidance);
+    guidance_update(&v.plan, v.mm_per_px, GD_TARGET_L4, &v.track, &v.guidance);
     return v;
 }
 
@@ -113,7 +113,7 @@ static void test_off_plan_needle_is_red(void **s)
     overlay_view v = base_view();
     v.track.tip = ng_v2(80, 160);   /* 25 degrees off the planned path */
     v.track.angle_deg = ng_angle_deg(v.track.shaft_start, v.track.tip);
-    guidance_update(&v.plan, v.mm_per_px, &v.track, &v.guidance);
+    guidance_update(&v.plan, v.mm_per_px, GD_TARGET_L4, &v.track, &v.guidance);
     SDL_Surface *img = render(&v, "offplan");
     assert_true(along_needle(img, &v, OVL_NEEDLE_BAD, 30) > 40);
     assert_int_equal(along_needle(img, &v, OVL_NEEDLE_OK, 30), 0);
@@ -125,7 +125,7 @@ static void test_low_confidence_is_grey_and_dashed(void **s)
     (void)s;
     overlay_view v = base_view();
     v.track.confidence = TRACK_CONFIDENT / 2;
-    guidance_update(&v.plan, v.mm_per_px, &v.track, &v.guidance);
+    guidance_update(&v.plan, v.mm_per_px, GD_TARGET_L4, &v.track, &v.guidance);
     assert_false(v.guidance.valid);   /* no numbers from an uncertain track */
     SDL_Surface *img = render(&v, "lowconf");
     assert_int_equal(confident_colours(img, &v), 0);
@@ -168,7 +168,7 @@ static void test_not_found_draws_no_needle(void **s)
     overlay_view v = base_view();
     ng_track shown = v.track;
     v.track.found = false;
-    guidance_update(&v.plan, v.mm_per_px, &v.track, &v.guidance);
+    guidance_update(&v.plan, v.mm_per_px, GD_TARGET_L4, &v.track, &v.guidance);
     v.track.shaft_start = shown.shaft_start;   /* stale coordinates must not be drawn */
     v.track.tip = shown.tip;
     SDL_Surface *img = render(&v, "notfound");
