@@ -83,8 +83,6 @@ uint64_t pipeline_skipped(pipeline *p);
  * "auto":false. False when there is no such phase to go to. */
 bool pipeline_phase_step(pipeline *p, int dir);
 bool pipeline_phase_set(pipeline *p, ng_phase to);
-/* The phase now (a forced change shows before the next frame does). */
-ng_phase pipeline_phase(pipeline *p);
 /* Confirms the re-anchored L5 target where it is (at == NULL) or at a frame point. */
 void pipeline_confirm_l5(pipeline *p, const ng_vec2 *at);
 

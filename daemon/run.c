@@ -248,7 +248,6 @@ int cmd_run(int argc, char **argv)
             .source_problem = st == SOURCE_ENDED ? "SOURCE ENDED" : st == SOURCE_FAILED ? "SOURCE ERROR"
                                                                   : capture_state_banner(cs),
             .driver_drops = atomic_load(&p.driver_drops),
-            .phase = pipeline_phase(&p),
         };
         if (cur) {
             v.argb = cur->argb;
@@ -257,8 +256,6 @@ int cmd_run(int argc, char **argv)
             v.stride = cur->stride;
             v.track = cur->track;
             v.plan = cur->guide.plan;
-            v.anchored = cur->guide.anchored;
-            v.l5_to_confirm = cur->guide.l5_to_confirm;
             v.guidance = cur->guide.numbers;
             v.latency_ms = ng_ns_to_ms(cur->t_done_ns - cur->t_capture_ns);
             if (limit_reached) {   /* a clean stop at the frame limit: the last frame is current */

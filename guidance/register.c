@@ -19,7 +19,7 @@ struct ng_register {
     av_tx_fn fwd_fn, inv_fn;
     AVComplexFloat *ref_spec, *spec, *tmp, *col;
     float *ref_grid, *grid, *weight, *lowpass, *scratch;
-    uint8_t *ref_inside, *inside;
+    uint8_t *ref_inside;      /* reference cells showing the image, not the screen around it */
     bool has_ref;
     int nweight;            /* cells with weight: the area registered on */
 };
@@ -32,7 +32,7 @@ void register_free(ng_register *r)
     av_tx_uninit(&r->inv);
     av_free(r->ref_spec); av_free(r->spec); av_free(r->tmp); av_free(r->col);
     free(r->ref_grid); free(r->grid); free(r->weight); free(r->lowpass); free(r->scratch);
-    free(r->ref_inside); free(r->inside);
+    free(r->ref_inside);
     free(r);
 }
 
@@ -60,9 +60,8 @@ ng_register *register_new(ng_rect roi)
     r->scratch = malloc(ng * sizeof *r->scratch);
     r->lowpass = malloc(nc * sizeof *r->lowpass);
     r->ref_inside = malloc(ng);
-    r->inside = malloc(ng);
     if (!r->ref_spec || !r->spec || !r->tmp || !r->col || !r->ref_grid || !r->grid || !r->weight || !r->scratch ||
-        !r->lowpass || !r->ref_inside || !r->inside ||
+        !r->lowpass || !r->ref_inside ||
         av_tx_init(&r->fwd, &r->fwd_fn, AV_TX_FLOAT_FFT, 0, N, &scale, 0) < 0 ||
         av_tx_init(&r->inv, &r->inv_fn, AV_TX_FLOAT_FFT, 1, N, &scale, 0) < 0) {
         register_free(r);
@@ -80,9 +79,9 @@ ng_register *register_new(ng_rect roi)
 
 bool register_has_reference(const ng_register *r) { return r->has_ref; }
 
-/* The ROI averaged into grid cells; inside marks cells showing the image. */
+/* The ROI averaged into grid cells. */
 static void to_grid(const ng_register *r, const uint8_t *luma, int stride, int width, int height,
-                    float *grid, uint8_t *inside)
+                    float *grid)
 {
     for (int gy = 0; gy < r->gh; gy++)
         for (int gx = 0; gx < r->gw; gx++) {
@@ -100,9 +99,7 @@ static void to_grid(const ng_register *r, const uint8_t *luma, int stride, int w
                     }
                 }
             }
-            float v = n ? (float)sum / (float)n : 0;
-            grid[gy * r->gw + gx] = v;
-            inside[gy * r->gw + gx] = v > INSIDE_LEVEL;
+            grid[gy * r->gw + gx] = n ? (float)sum / (float)n : 0;
         }
 }
 
@@ -165,7 +162,9 @@ static void spectrum(ng_register *r, const float *grid, AVComplexFloat *out)
 
 void register_set_reference(ng_register *r, const uint8_t *luma, int stride, int width, int height)
 {
-    to_grid(r, luma, stride, width, height, r->ref_grid, r->ref_inside);
+    to_grid(r, luma, stride, width, height, r->ref_grid);
+    for (int i = 0; i < r->gw * r->gh; i++)
+        r->ref_inside[i] = r->ref_grid[i] > INSIDE_LEVEL;
     /* Weight: inside the image by ERODE cells, tapered over the next two, and over the grid's
      * border, so nothing but the content itself has an edge. */
     r->nweight = 0;
@@ -239,11 +238,10 @@ bool register_match(ng_register *r, const uint8_t *luma, int stride, int width, 
 {
     if (!r->has_ref || r->nweight < 64)
         return false;
-    to_grid(r, luma, stride, width, height, r->grid, r->inside);
+    to_grid(r, luma, stride, width, height, r->grid);
     spectrum(r, r->grid, r->spec);
     /* Whitened cross-power: cur * conj(ref) / |...|, low-passed. Its inverse peaks at the shift
      * that carries the reference onto the current image. */
-    double wsum = 0;
     for (int i = 0; i < N * N; i++) {
         AVComplexFloat a = r->spec[i], b = r->ref_spec[i];
         float re = a.re * b.re + a.im * b.im, im = a.im * b.re - a.re * b.im;
@@ -251,7 +249,6 @@ bool register_match(ng_register *r, const uint8_t *luma, int stride, int width, 
         float k = mag > 1e-12f ? r->lowpass[i] / mag : 0;
         r->tmp[i].re = re * k;
         r->tmp[i].im = im * k;
-        wsum += r->lowpass[i];
     }
     fft2(r, r->inv, r->inv_fn, r->tmp);
     int best = 0;
@@ -264,7 +261,6 @@ bool register_match(ng_register *r, const uint8_t *luma, int stride, int width, 
     double sy = vertex(r->tmp[((py + N - 1) % N) * N + px].re, c, r->tmp[((py + 1) % N) * N + px].re);
     int dx = px < N / 2 ? px : px - N, dy = py < N / 2 ? py : py - N;
     out->shift = ng_v2((dx + sx) * r->f, (dy + sy) * r->f);
-    out->peak = wsum > 0 ? c / wsum : 0;
     blur3(r, r->grid, r->scratch);
     out->similarity = similarity(r, dx + sx, dy + sy);
     return true;

@@ -18,7 +18,6 @@ typedef struct ng_register ng_register;
 typedef struct {
     ng_vec2 shift;       /* captured-frame pixels: the reference's content is now at p + shift */
     double similarity;   /* normalised correlation of the two images once aligned, -1..1 */
-    double peak;         /* height of the phase-correlation peak, 0..1 (1: a pure translation) */
 } reg_result;
 
 /* Registration over roi (captured-frame pixels) of frames at least that large. */

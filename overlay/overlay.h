@@ -7,7 +7,6 @@
 #include <stdint.h>
 
 #include "guidance/guidance.h"
-#include "guidance/phase.h"
 #include "guidance/plan.h"
 #include "tracking/tracker.h"
 #include "util/errbuf.h"
@@ -29,9 +28,6 @@ typedef struct {
     ng_rect roi;
     double mm_per_px;
     ng_plan plan;             /* targets where the anatomy is now */
-    ng_phase phase;
-    bool anchored;            /* the targets follow the anatomy on this frame */
-    bool l5_to_confirm;       /* the L5 target was re-anchored on the new view */
     ng_track track;
     ng_guidance guidance;     /* against the phase's target */
     double fps;
