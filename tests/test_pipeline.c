@@ -131,6 +131,52 @@ static void test_frame_limit(void **s)
     fake_close(&src);
 }
 
+/* Keys N/B and the control socket force phases from another thread: each change is an event
+ * line with "auto":false; stepping back from idle changes nothing. */
+static void test_forced_phase_changes_are_events(void **s)
+{
+    (void)s;
+    ng_config cfg;
+    config_defaults(&cfg);
+    cfg.roi = (ng_rect){ 10, 10, 300, 220 };
+    ng_source src = { .ops = &fake_ops };
+    ng_errbuf err = { 0 };
+    fake_open(&src, NULL, &err);
+    char path[256];
+    snprintf(path, sizeof path, "%s/forced.jsonl", test_tmpdir());
+    FILE *tel = fopen(path, "w");
+    pipeline p;
+    assert_int_equal(pipeline_start(&p, &cfg, &src, tel, 25, 0, NULL, NULL, &err), 0);
+    assert_true(pipeline_phase_step(&p, +1));
+    assert_true(pipeline_phase_step(&p, -1));
+    assert_false(pipeline_phase_step(&p, -1));
+    assert_true(pipeline_phase_set(&p, PHASE_L5_APPROACH));
+    assert_false(pipeline_phase_set(&p, PHASE_L5_APPROACH));
+    while (!pipeline_finished(&p))
+        usleep(1000);
+    pipeline_stop(&p);
+    fclose(tel);
+    static const char *const want[] = {
+        "\"from\":\"idle\",\"to\":\"l4_approach\"",
+        "\"from\":\"l4_approach\",\"to\":\"idle\"",
+        "\"from\":\"idle\",\"to\":\"l5_approach\"",
+    };
+    FILE *f = fopen(path, "r");
+    char line[2048];
+    int n = 0;
+    while (fgets(line, sizeof line, f)) {
+        if (!strstr(line, "\"auto\":false"))
+            continue;
+        assert_true(n < 3);
+        assert_non_null(strstr(line, "{\"event\":\"phase\","));
+        assert_non_null(strstr(line, want[n]));
+        n++;
+    }
+    fclose(f);
+    assert_int_equal(n, 3);
+    fake_close(&src);
+}
+
 /* A card sending MJPEG where every other frame is corrupt or cut short. */
 static uint8_t *jpeg;
 static size_t jpeg_size;
@@ -199,6 +245,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_slow_consumer_never_blocks_capture),
         cmocka_unit_test(test_frame_limit),
+        cmocka_unit_test(test_forced_phase_changes_are_events),
         cmocka_unit_test(test_corrupt_mjpeg_skipped_and_counted),
     };
     return test_cleanup_tmpdir(cmocka_run_group_tests(tests, NULL, NULL));
