@@ -28,7 +28,7 @@ static telemetry_frame telemetry_of(const pipeline *p, const processed_frame *pf
     return (telemetry_frame){
         .frame = pf->frame, .t_ms = ng_ns_to_ms(pf->t_capture_ns - p->t0_ns), .seq = pf->seq,
         .width = pf->width, .height = pf->height, .track = pf->track, .guide = pf->guide,
-        .rendered = rendered,
+        .still_ms = pf->still_ms, .rendered = rendered,
         .latency_ms = ng_ns_to_ms(end_ns - pf->t_capture_ns),
     };
 }
@@ -74,16 +74,26 @@ static void write_backlog(pipeline *p, uint64_t before)
     p->nbacklog -= i;
 }
 
-void pipeline_frame_presented(pipeline *p, processed_frame *pf, int64_t present_ns)
+static void frame_reported(pipeline *p, processed_frame *pf, bool shown, int64_t end_ns)
 {
     if (!p->telemetry || pf->reported)
         return;
     pf->reported = true;
-    telemetry_frame t = telemetry_of(p, pf, true, present_ns);
+    telemetry_frame t = telemetry_of(p, pf, shown, end_ns);
     pthread_mutex_lock(&p->tel_lock);
     write_backlog(p, pf->frame);
     telemetry_write_frame(p->telemetry, &t);
     pthread_mutex_unlock(&p->tel_lock);
+}
+
+void pipeline_frame_presented(pipeline *p, processed_frame *pf, int64_t present_ns)
+{
+    frame_reported(p, pf, true, present_ns);
+}
+
+void pipeline_frame_unshown(pipeline *p, processed_frame *pf)
+{
+    frame_reported(p, pf, false, pf->t_done_ns);
 }
 
 void pipeline_flush_telemetry(pipeline *p)
@@ -154,11 +164,13 @@ static processed_frame *process_one(pipeline *p, const ng_frame *f)
         atomic_fetch_add(&p->corrupt, 1);
         return NULL;
     }
+    double t_ms = ng_ns_to_ms(f->t_capture_ns - p->t0_ns);
+    out->still_ms = still_update(&p->still, luma, luma_stride, f->width, f->height, t_ms);
     tracker_process(p->trk, luma, luma_stride, f->width, f->height, &out->track);
     phase_event ev;
     pthread_mutex_lock(&p->guide_lock);
-    int changed = guide_update(p->gd, luma, luma_stride, f->width, f->height, &out->track,
-                               ng_ns_to_ms(f->t_capture_ns - p->t0_ns), &out->guide, &ev);
+    int changed = guide_update(p->gd, luma, luma_stride, f->width, f->height, &out->track, t_ms,
+                               &out->guide, &ev);
     pthread_mutex_unlock(&p->guide_lock);
     if (changed && p->telemetry)
         telemetry_write_phase_event(p->telemetry, &ev);
@@ -216,6 +228,7 @@ int pipeline_start(pipeline *p, const ng_config *cfg, ng_source *src, FILE *tele
     guide_opts_default(&go);
     p->gd = guide_new(&go, cfg->roi, cfg->mm_per_px, &cfg->plan);
     convert_init(&p->conv);
+    still_init(&p->still, cfg->roi);
     atomic_init(&p->corrupt, 0);
     if (!p->trk || !p->gd) {
         ng_err_add(err, "%s: cannot start", p->trk ? "guidance" : "tracker");

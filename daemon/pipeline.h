@@ -11,6 +11,7 @@
 
 #include "capture/convert.h"
 #include "capture/source.h"
+#include "capture/still.h"
 #include "config/config.h"
 #include "daemon/mailbox.h"
 #include "daemon/telemetry.h"
@@ -25,6 +26,7 @@ typedef struct {
     int64_t t_capture_ns, t_done_ns;
     ng_track track;
     guide_state guide;    /* phase, targets where the anatomy is, guidance numbers */
+    double still_ms;      /* how long the picture has not changed (a frozen scanner) */
     bool reported;        /* its telemetry line is written */
 } processed_frame;
 
@@ -55,6 +57,7 @@ typedef struct {
     /* the source's counters, copied by the capture thread for the others to read */
     atomic_uint_fast64_t driver_drops, source_skipped, error_buffers;
     ng_converter conv;              /* processing thread's */
+    still_detector still;           /* processing thread's */
     int64_t t0_ns;
     mailbox_wake_fn wake;       /* the caller's, called through the display mailbox */
     void *wake_ctx;
@@ -70,6 +73,9 @@ int pipeline_start(pipeline *p, const ng_config *cfg, ng_source *src, FILE *tele
 /* The main thread presented pf at present_ns: writes the telemetry of every earlier frame not
  * shown, then pf's own line with capture-to-render latency (once per frame). */
 void pipeline_frame_presented(pipeline *p, processed_frame *pf, int64_t present_ns);
+/* The main thread took pf but will not show it (the display is frozen by the user): its line
+ * is written as not rendered. */
+void pipeline_frame_unshown(pipeline *p, processed_frame *pf);
 /* Writes whatever telemetry is still waiting (after pipeline_stop). */
 void pipeline_flush_telemetry(pipeline *p);
 

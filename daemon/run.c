@@ -202,8 +202,8 @@ int cmd_run(int argc, char **argv)
 
     processed_frame *cur = NULL;
     int64_t last_ns = ng_now_ns();
-    double fps = 0;
-    bool quit = false, finished = false;
+    double fps = 0, cur_latency_ms = 0;
+    bool quit = false, finished = false, paused = false, help = false;
     while (!quit) {
         SDL_Event ev;
         if (SDL_WaitEventTimeout(&ev, 40)) {
@@ -216,6 +216,9 @@ int cmd_run(int argc, char **argv)
                     case SDLK_n: pipeline_phase_step(&p, +1); break;
                     case SDLK_b: pipeline_phase_step(&p, -1); break;
                     case SDLK_RETURN: pipeline_confirm_l5(&p, NULL); break;
+                    case SDLK_SPACE: paused = !paused; break;
+                    case SDLK_h: help = !help; break;
+                    case SDLK_f: overlay_toggle_fullscreen(ov); break;
                     default: break;
                     }
             } while (SDL_PollEvent(&ev));
@@ -226,6 +229,13 @@ int cmd_run(int argc, char **argv)
         finished = pipeline_finished(&p);
         processed_frame *pf = mailbox_try_take(&p.display);
         int64_t now = ng_now_ns();
+        if (pf && paused && cur) {
+            /* the screen holds its frame; the newer one is processed and logged, not shown */
+            pipeline_frame_unshown(&p, pf);
+            processed_frame_free(pf);
+            pf = NULL;
+            last_ns = now;
+        }
         if (pf) {
             if (cur) {
                 double inst = 1e9 / (double)(pf->t_capture_ns - cur->t_capture_ns + 1);
@@ -234,6 +244,8 @@ int cmd_run(int argc, char **argv)
             processed_frame_free(cur);
             cur = pf;
             last_ns = now;
+            /* how late the frame reaches the screen (its age at later redraws is FROZEN's) */
+            cur_latency_ms = ng_ns_to_ms(now - cur->t_capture_ns);
         }
         source_status st = atomic_load(&p.status);
         capture_state cs = pipeline_capture_state(&p);
@@ -242,8 +254,8 @@ int cmd_run(int argc, char **argv)
             quit = true;
 
         overlay_view v = {
-            .roi = cfg.roi, .mm_per_px = cfg.mm_per_px, .plan = cfg.plan,
-            .fps = fps, .skipped = pipeline_skipped(&p),
+            .roi = cfg.roi, .mm_per_px = cfg.mm_per_px, .guide = { .plan = cfg.plan, .anchored = true },
+            .fps = fps, .skipped = pipeline_skipped(&p), .paused = paused, .help = help,
             .stale_ms = ng_ns_to_ms(now - last_ns),
             .source_problem = st == SOURCE_ENDED ? "SOURCE ENDED" : st == SOURCE_FAILED ? "SOURCE ERROR"
                                                                   : capture_state_banner(cs),
@@ -255,9 +267,9 @@ int cmd_run(int argc, char **argv)
             v.height = cur->height;
             v.stride = cur->stride;
             v.track = cur->track;
-            v.plan = cur->guide.plan;
-            v.guidance = cur->guide.numbers;
-            v.latency_ms = ng_ns_to_ms(cur->t_done_ns - cur->t_capture_ns);
+            v.guide = cur->guide;
+            v.still_ms = cur->still_ms;
+            v.latency_ms = cur_latency_ms;
             if (limit_reached) {   /* a clean stop at the frame limit: the last frame is current */
                 v.source_problem = NULL;
                 v.stale_ms = 0;

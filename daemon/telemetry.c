@@ -39,9 +39,9 @@ void telemetry_write_frame(FILE *f, const telemetry_frame *t)
              num(a[4], sizeof a[4], g->valid && g->miss_valid, g->miss_mm));
     snprintf(line, sizeof line,
              "{\"frame\":%llu,\"t_ms\":%.3f,\"seq\":%llu,\"size\":[%d,%d],\"needle\":%s,%s,"
-             "\"confidence\":%.3f,%s,\"rendered\":%s,\"latency_ms\":%.3f}\n",
+             "\"confidence\":%.3f,%s,\"still_ms\":%.0f,\"rendered\":%s,\"latency_ms\":%.3f}\n",
              (unsigned long long)t->frame, t->t_ms, (unsigned long long)t->seq, t->width,
-             t->height, k->found ? "true" : "false", pos, k->confidence, gd,
+             t->height, k->found ? "true" : "false", pos, k->confidence, gd, t->still_ms,
              t->rendered ? "true" : "false", t->latency_ms);
     fputs(line, f);
 }

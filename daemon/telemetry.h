@@ -17,6 +17,7 @@ typedef struct {
     int width, height;    /* frame size */
     ng_track track;
     guide_state guide;    /* phase, anchored targets, guidance numbers */
+    double still_ms;      /* the picture unchanged this long */
     bool rendered;        /* shown on screen, or superseded by a newer frame first */
     double latency_ms;    /* capture to render (or, not rendered, to end of processing) */
 } telemetry_frame;

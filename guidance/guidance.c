@@ -35,6 +35,7 @@ void guidance_update(const ng_plan *plan, double mm_per_px, ng_target t, const n
     if (c >= MISS_MIN_COS) {
         ng_vec2 p = ng_v2_add(track->tip, ng_v2_scale(d, g->remaining_mm / mm_per_px / c));
         g->miss_valid = true;
+        g->aim = p;
         g->miss_mm = ng_dist_point_line_signed(p, plan->entry, target) * mm_per_px;
     }
 }

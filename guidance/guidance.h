@@ -18,6 +18,7 @@ typedef struct {
     double lateral_mm;        /* tip off the planned line, signed */
     bool miss_valid;          /* the needle points towards the target's depth */
     double miss_mm;           /* the shaft extrapolated to the target's depth: off the target by */
+    ng_vec2 aim;              /* where the extrapolated shaft reaches the target's depth */
     bool at_target;           /* tip within the plan's tolerance */
 } ng_guidance;
 

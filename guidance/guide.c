@@ -165,6 +165,8 @@ int guide_update(guide *g, const uint8_t *luma, int stride, int width, int heigh
     out->plan = g->pm.plan;
     out->shift = g->shift;
     out->l5_to_confirm = g->l5_to_confirm;
+    out->phase_ms = phase_time_ms(&g->pm, t_ms);
+    out->total_ms = phase_total_ms(&g->pm, t_ms);
     guidance_update(&out->plan, g->mm_per_px, guide_phase_target(out->phase), track, &out->numbers);
     return changed;
 }

@@ -37,6 +37,8 @@ typedef struct {
     double view_change;      /* 0 same view .. 1 nothing alike; < 0 not measured */
     bool l5_to_confirm;      /* the L5 target was re-anchored on the new view: confirm it */
     ng_guidance numbers;     /* against the current phase's target */
+    double phase_ms;         /* time in the phase */
+    double total_ms;         /* the procedure's time: leaving idle to done (or to now) */
 } guide_state;
 
 typedef struct guide guide;

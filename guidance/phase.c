@@ -1,5 +1,6 @@
 #include "guidance/phase.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -41,6 +42,7 @@ void phase_init(phase_machine *m, const phase_opts *o, const ng_plan *plan, doub
     m->phase = PHASE_IDLE;
     m->near_since_ms = -1;
     m->last_seen_ms = -1;
+    m->entered_ms = m->started_ms = m->ended_ms = -1;
 }
 
 /* Entering a phase starts its evidence afresh. */
@@ -50,6 +52,12 @@ static bool enter(phase_machine *m, ng_phase to, double t_ms, bool automatic, ph
         return false;
     *ev = (phase_event){ .from = m->phase, .to = to, .t_ms = t_ms, .automatic = automatic };
     m->phase = to;
+    m->entered_ms = t_ms;
+    if (to == PHASE_IDLE)
+        m->started_ms = -1;
+    else if (m->started_ms < 0)
+        m->started_ms = t_ms;
+    m->ended_ms = to == PHASE_DONE ? t_ms : -1;
     m->near_since_ms = -1;
     if (to == PHASE_WITHDRAW || to == PHASE_REPOSITION)
         m->depth_min_mm = 1e9;
@@ -79,6 +87,8 @@ bool phase_update(phase_machine *m, const phase_input *in, phase_event *ev)
     double depth = in->needle ? ng_v2_dist(in->tip, m->plan.entry) * m->mm_per_px : 0;
     if (in->needle)
         m->last_seen_ms = in->t_ms;
+    if (m->entered_ms < 0)
+        m->entered_ms = in->t_ms;
     switch (m->phase) {
     case PHASE_IDLE:
         return in->needle && enter(m, PHASE_L4_APPROACH, in->t_ms, true, ev);
@@ -128,6 +138,18 @@ bool phase_set(phase_machine *m, ng_phase to, double t_ms, phase_event *ev)
     if ((unsigned)to >= PHASE_COUNT)
         return false;
     return enter(m, to, t_ms, false, ev);
+}
+
+double phase_time_ms(const phase_machine *m, double now_ms)
+{
+    return m->entered_ms < 0 ? 0 : fmax(0, now_ms - m->entered_ms);
+}
+
+double phase_total_ms(const phase_machine *m, double now_ms)
+{
+    if (m->started_ms < 0)
+        return 0;
+    return fmax(0, (m->ended_ms >= 0 ? m->ended_ms : now_ms) - m->started_ms);
 }
 
 int phase_event_json(const phase_event *ev, char *buf, size_t size)

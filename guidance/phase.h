@@ -58,6 +58,9 @@ typedef struct {
     double depth_max_mm;    /* deepest insertion seen at L4 */
     double depth_min_mm;    /* shallowest since the withdrawal */
     double last_seen_ms;    /* last confident needle */
+    double entered_ms;      /* when the current phase began; < 0 before the first frame */
+    double started_ms;      /* when the procedure left idle; < 0 not yet */
+    double ended_ms;        /* when it reached done; < 0 not yet */
 } phase_machine;
 
 void phase_init(phase_machine *m, const phase_opts *o, const ng_plan *plan, double mm_per_px);
@@ -67,6 +70,9 @@ bool phase_update(phase_machine *m, const phase_input *in, phase_event *ev);
 bool phase_step(phase_machine *m, int dir, double t_ms, phase_event *ev);
 /* Forces a phase by name (the control socket's "phase set"); false when already in it. */
 bool phase_set(phase_machine *m, ng_phase to, double t_ms, phase_event *ev);
+/* Time in the current phase, and the procedure's time (leaving idle to done, or to now). */
+double phase_time_ms(const phase_machine *m, double now_ms);
+double phase_total_ms(const phase_machine *m, double now_ms);
 /* The telemetry line of an event: {"event":"phase","from":A,"to":B,"t_ms":T,"auto":bool}. */
 int phase_event_json(const phase_event *ev, char *buf, size_t size);
 

@@ -2,47 +2,127 @@
 
 #include <math.h>
 
-/* A thick line as parallel one-pixel lines across its width. */
-void draw_line(SDL_Renderer *r, ng_vec2 a, ng_vec2 b, float width)
+#define FEATHER 1.0f   /* px over which a stroke's edge fades out */
+#define HALO 1.5f      /* px of dark edging each side: marks stay legible on bright echoes */
+#define HALO_ALPHA 0.6f
+
+static SDL_Vertex vtx(double x, double y, SDL_Color c, Uint8 alpha)
 {
-    ng_vec2 n = ng_v2_unit(ng_v2(-(b.y - a.y), b.x - a.x));
-    int k = (int)lroundf(width);
-    if (k < 1)
-        k = 1;
-    for (int i = 0; i < k; i++) {
-        double o = i - (k - 1) / 2.0;
-        SDL_RenderDrawLineF(r, (float)(a.x + n.x * o), (float)(a.y + n.y * o),
-                            (float)(b.x + n.x * o), (float)(b.y + n.y * o));
-    }
+    return (SDL_Vertex){ .position = { (float)x, (float)y }, .color = { c.r, c.g, c.b, alpha } };
 }
 
-void draw_dashed_line(SDL_Renderer *r, ng_vec2 a, ng_vec2 b, float width, float dash, float gap)
+/* Core half-width and the feathered outer half-width of a stroke. */
+static void stroke_widths(float width, float *core, float *outer)
+{
+    /* at least 1.5 px of solid colour: a thin stroke would otherwise be all feather */
+    *core = width / 2 - FEATHER / 2;
+    if (*core < 0.75f)
+        *core = 0.75f;
+    *outer = *core + FEATHER;
+}
+
+static SDL_Color halo_of(SDL_Color c) { return (SDL_Color){ 0, 0, 0, (Uint8)(c.a * HALO_ALPHA) }; }
+
+static void segment(SDL_Renderer *r, ng_vec2 a, ng_vec2 b, float width, SDL_Color c)
 {
     double len = ng_v2_dist(a, b);
-    if (len <= 0)
+    if (len < 1e-6)
+        return;
+    ng_vec2 d = ng_v2_scale(ng_v2_sub(b, a), 1.0 / len), n = ng_v2(-d.y, d.x);
+    float core, outer;
+    stroke_widths(width, &core, &outer);
+    /* the ends reach half a feather past a and b, fading like the sides */
+    ng_vec2 a0 = ng_v2_sub(a, ng_v2_scale(d, FEATHER / 2)), b0 = ng_v2_add(b, ng_v2_scale(d, FEATHER / 2));
+    const double off[4] = { -outer, -core, core, outer };
+    const Uint8 alpha[4] = { 0, c.a, c.a, 0 };
+    SDL_Vertex v[8];
+    for (int i = 0; i < 4; i++) {
+        v[i] = vtx(a0.x + n.x * off[i], a0.y + n.y * off[i], c, alpha[i]);
+        v[4 + i] = vtx(b0.x + n.x * off[i], b0.y + n.y * off[i], c, alpha[i]);
+    }
+    static const int idx[18] = { 0, 1, 4, 1, 5, 4, 1, 2, 5, 2, 6, 5, 2, 3, 6, 3, 7, 6 };
+    SDL_RenderGeometry(r, NULL, v, 8, idx, 18);
+}
+
+void draw_line(SDL_Renderer *r, ng_vec2 a, ng_vec2 b, float width, SDL_Color c)
+{
+    segment(r, a, b, width + 2 * HALO, halo_of(c));
+    segment(r, a, b, width, c);
+}
+
+void draw_dashed_line(SDL_Renderer *r, ng_vec2 a, ng_vec2 b, float width, float dash, float gap,
+                      SDL_Color c)
+{
+    double len = ng_v2_dist(a, b);
+    if (len <= 0 || dash <= 0)
         return;
     ng_vec2 d = ng_v2_scale(ng_v2_sub(b, a), 1.0 / len);
     for (double s = 0; s < len; s += dash + gap) {
         double e = s + dash < len ? s + dash : len;
-        draw_line(r, ng_v2_add(a, ng_v2_scale(d, s)), ng_v2_add(a, ng_v2_scale(d, e)), width);
+        draw_line(r, ng_v2_add(a, ng_v2_scale(d, s)), ng_v2_add(a, ng_v2_scale(d, e)), width, c);
     }
 }
 
-void draw_circle(SDL_Renderer *r, ng_vec2 c, float radius, float width)
+/* An arc from angle a0 to a1 (radians) as a feathered ring strip. */
+static void ring(SDL_Renderer *r, ng_vec2 ctr, float radius, float width, double a0, double a1,
+                SDL_Color c)
 {
-    int n = (int)(radius * 6.3f) + 12;
-    for (int w = 0; w < (int)lroundf(width); w++) {
-        float rr = radius - width / 2 + (float)w + 0.5f;
-        for (int i = 0; i < n; i++) {
-            double a0 = 2 * M_PI * i / n, a1 = 2 * M_PI * (i + 1) / n;
-            SDL_RenderDrawLineF(r, (float)(c.x + rr * cos(a0)), (float)(c.y + rr * sin(a0)),
-                                (float)(c.x + rr * cos(a1)), (float)(c.y + rr * sin(a1)));
+    enum { MAXSEG = 256 };
+    float core, outer;
+    stroke_widths(width, &core, &outer);
+    int n = (int)ceil(fabs(a1 - a0) * radius / 3.0);   /* ~3 px chords */
+    if (n < 4) n = 4;
+    if (n > MAXSEG) n = MAXSEG;
+    const double rad[4] = { radius - outer, radius - core, radius + core, radius + outer };
+    const Uint8 alpha[4] = { 0, c.a, c.a, 0 };
+    SDL_Vertex v[(MAXSEG + 1) * 4];
+    int idx[MAXSEG * 18];
+    int ni = 0;
+    for (int i = 0; i <= n; i++) {
+        double t = a0 + (a1 - a0) * i / n, ct = cos(t), st = sin(t);
+        for (int k = 0; k < 4; k++)
+            v[i * 4 + k] = vtx(ctr.x + ct * fmax(0, rad[k]), ctr.y + st * fmax(0, rad[k]), c, alpha[k]);
+        if (i == n)
+            break;
+        for (int k = 0; k < 3; k++) {
+            int p = i * 4 + k, q = p + 4;
+            const int quad[6] = { p, p + 1, q, p + 1, q + 1, q };
+            for (int j = 0; j < 6; j++)
+                idx[ni++] = quad[j];
         }
     }
+    SDL_RenderGeometry(r, NULL, v, (n + 1) * 4, idx, ni);
 }
 
-void draw_crosshair(SDL_Renderer *r, ng_vec2 c, float size, float width)
+static void arc(SDL_Renderer *r, ng_vec2 ctr, float radius, float width, double a0, double a1,
+                SDL_Color c)
 {
-    draw_line(r, ng_v2(c.x - size, c.y), ng_v2(c.x + size, c.y), width);
-    draw_line(r, ng_v2(c.x, c.y - size), ng_v2(c.x, c.y + size), width);
+    ring(r, ctr, radius, width + 2 * HALO, a0, a1, halo_of(c));
+    ring(r, ctr, radius, width, a0, a1, c);
+}
+
+void draw_circle(SDL_Renderer *r, ng_vec2 centre, float radius, float width, SDL_Color c)
+{
+    arc(r, centre, radius, width, 0, 2 * M_PI, c);
+}
+
+void draw_dashed_circle(SDL_Renderer *r, ng_vec2 centre, float radius, float width, int n,
+                        SDL_Color c)
+{
+    for (int i = 0; i < n; i++) {
+        double a0 = 2 * M_PI * i / n;
+        arc(r, centre, radius, width, a0, a0 + M_PI / n, c);
+    }
+}
+
+void draw_disc(SDL_Renderer *r, ng_vec2 centre, float radius, SDL_Color c)
+{
+    /* a ring as wide as the radius covers the disc */
+    ring(r, centre, radius / 2 + FEATHER / 4, radius + FEATHER / 2, 0, 2 * M_PI, c);
+}
+
+void draw_crosshair(SDL_Renderer *r, ng_vec2 centre, float size, float width, SDL_Color c)
+{
+    draw_line(r, ng_v2(centre.x - size, centre.y), ng_v2(centre.x + size, centre.y), width, c);
+    draw_line(r, ng_v2(centre.x, centre.y - size), ng_v2(centre.x, centre.y + size), width, c);
 }

@@ -4,25 +4,52 @@
 #include <SDL_image.h>
 #include <SDL_ttf.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "overlay/draw.h"
 
+/* Sizes at a 540-px-high window, scaled with the window's height. */
+#define PANEL_W 250
+#define FONT_SMALL 13
+#define FONT_BODY 16
+#define FONT_BIG 24
+#define UI_REF_H 540.0
+#define UI_MIN 0.7
+#define UI_MAX 4.0
+
+enum { F_SMALL, F_BODY, F_BIG, F_COUNT };
+static const int font_pt[F_COUNT] = { FONT_SMALL, FONT_BODY, FONT_BIG };
+
 struct overlay {
     SDL_Window *window;
     SDL_Renderer *renderer;
     SDL_Texture *video;
-    TTF_Font *font, *font_big;
+    TTF_Font *font[F_COUNT];
+    double font_ui;           /* the UI scale the fonts are sized for */
     int frame_w, frame_h;
-    /* video placement in the window */
-    double scale, off_x, off_y;
+    /* this screen's layout */
+    double ui;                /* scale of fonts, strokes and panel */
+    int win_w, win_h, panel_w;
+    double scale, off_x, off_y;   /* the video in the window */
 };
+
+static const SDL_Color WHITE = { 235, 235, 235, 255 }, DIM = { 150, 150, 150, 255 };
+static const SDL_Color RED_BG = { 200, 40, 40, 255 }, AMBER_BG = { 170, 110, 0, 255 };
+static const SDL_Color GREY_BG = { 110, 110, 110, 255 }, BLUE_BG = { 40, 90, 190, 255 };
+
+static SDL_Color rgba(Uint8 r, Uint8 g, Uint8 b, Uint8 a) { return (SDL_Color){ r, g, b, a }; }
 
 static ng_vec2 to_win(const overlay *ov, ng_vec2 p)
 {
     return ng_v2(ov->off_x + p.x * ov->scale, ov->off_y + p.y * ov->scale);
 }
+
+/* A length of v px at a 540-px-high window. */
+static float px(const overlay *ov, double v) { return (float)(v * ov->ui); }
+/* A stroke width: scaled up with the window, never thinner than at 540 px. */
+static float stroke(const overlay *ov, double v) { return (float)(v * fmax(1, ov->ui)); }
 
 overlay *overlay_new(const overlay_opts *o, int frame_w, int frame_h, ng_errbuf *err)
 {
@@ -44,16 +71,23 @@ overlay *overlay_new(const overlay_opts *o, int frame_w, int frame_h, ng_errbuf 
         ng_err_add(err, "display: cannot start SDL_ttf: %s", TTF_GetError());
         goto fail;
     }
-    const char *font = o->font_path ? o->font_path : OVERLAY_FONT;
-    ov->font = TTF_OpenFont(font, 15);
-    ov->font_big = TTF_OpenFont(font, 26);
-    if (!ov->font || !ov->font_big) {
-        ng_err_add(err, "display: cannot open font %s: %s", font, TTF_GetError());
-        goto fail;
+    for (int i = 0; i < F_COUNT; i++) {
+        const char *path = o->font_path ? o->font_path : i == F_BIG ? OVERLAY_FONT_BOLD : OVERLAY_FONT;
+        if (!(ov->font[i] = TTF_OpenFont(path, font_pt[i]))) {
+            ng_err_add(err, "display: cannot open font %s: %s", path, TTF_GetError());
+            goto fail;
+        }
+    }
+    ov->font_ui = 1;
+    int w = o->width, h = o->height;
+    if (w <= 0 || h <= 0) {
+        double ui = fmin(fmax(frame_h / UI_REF_H, UI_MIN), UI_MAX);
+        w = frame_w + (int)lround(PANEL_W * ui);
+        h = frame_h;
     }
     Uint32 flags = SDL_WINDOW_RESIZABLE | (o->fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
     ov->window = SDL_CreateWindow("needleguide", SDL_WINDOWPOS_UNDEFINED, SDL_WINDOWPOS_UNDEFINED,
-                                  frame_w + OVERLAY_PANEL_W, frame_h, flags);
+                                  w, h, flags);
     if (!ov->window) {
         ng_err_add(err, "display: cannot create window: %s", SDL_GetError());
         goto fail;
@@ -86,23 +120,72 @@ void overlay_free(overlay *ov)
     if (ov->video) SDL_DestroyTexture(ov->video);
     if (ov->renderer) SDL_DestroyRenderer(ov->renderer);
     if (ov->window) SDL_DestroyWindow(ov->window);
-    if (ov->font) TTF_CloseFont(ov->font);
-    if (ov->font_big) TTF_CloseFont(ov->font_big);
+    for (int i = 0; i < F_COUNT; i++)
+        if (ov->font[i])
+            TTF_CloseFont(ov->font[i]);
     if (TTF_WasInit())
         TTF_Quit();
     SDL_Quit();
     free(ov);
 }
 
-static void set_colour(SDL_Renderer *r, Uint8 red, Uint8 g, Uint8 b, Uint8 a)
+void overlay_toggle_fullscreen(overlay *ov)
 {
-    SDL_SetRenderDrawColor(r, red, g, b, a);
+    bool full = SDL_GetWindowFlags(ov->window) & SDL_WINDOW_FULLSCREEN_DESKTOP;
+    SDL_SetWindowFullscreen(ov->window, full ? 0 : SDL_WINDOW_FULLSCREEN_DESKTOP);
 }
 
-/* Text at (x, y) in window pixels; returns its height. */
-static int text(overlay *ov, TTF_Font *font, int x, int y, SDL_Color c, const char *s)
+void overlay_window_position(overlay *ov, int *x, int *y) { SDL_GetWindowPosition(ov->window, x, y); }
+
+const char *overlay_instruction(ng_phase p)
 {
-    SDL_Surface *surf = TTF_RenderUTF8_Blended(font, s, c);
+    static const char *const text[PHASE_COUNT] = {
+        [PHASE_IDLE] = "Insert the needle in-plane towards the L4 target",
+        [PHASE_L4_APPROACH] = "Advance in-plane to the L4 target: L5 superior articular process "
+                              "and transverse process",
+        [PHASE_L4_AT_TARGET] = "At the L4 target: inject",
+        [PHASE_WITHDRAW] = "Withdraw to subcutaneous; rotate probe: lateral end fixed, medial end "
+                           "caudal",
+        [PHASE_REPOSITION] = "Rotate probe: lateral end fixed, medial end caudal, until the L5-S1 "
+                             "facet and the sacral ala show",
+        [PHASE_L5_APPROACH] = "Redirect superolateral to inferomedial to the L5 target: S1 "
+                              "articular process and sacral ala",
+        [PHASE_L5_AT_TARGET] = "At the L5 target: inject, then withdraw the needle",
+        [PHASE_DONE] = "Procedure complete",
+    };
+    return (unsigned)p < PHASE_COUNT ? text[p] : "";
+}
+
+/* This screen's layout: the UI scale from the window's height, the panel, the video's place. */
+static void layout(overlay *ov)
+{
+    SDL_GetRendererOutputSize(ov->renderer, &ov->win_w, &ov->win_h);
+    ov->ui = fmin(fmax(ov->win_h / UI_REF_H, UI_MIN), UI_MAX);
+    ov->panel_w = (int)lround(fmin(PANEL_W * ov->ui, ov->win_w / 2.0));
+    if (fabs(ov->ui - ov->font_ui) > 0.02) {
+        for (int i = 0; i < F_COUNT; i++)
+            TTF_SetFontSize(ov->font[i], (int)lround(font_pt[i] * ov->ui));
+        ov->font_ui = ov->ui;
+    }
+    int avail_w = ov->win_w - ov->panel_w;
+    if (avail_w < 16)
+        avail_w = 16;
+    ov->scale = fmin((double)avail_w / ov->frame_w, (double)ov->win_h / ov->frame_h);
+    ov->off_x = (avail_w - ov->frame_w * ov->scale) / 2;
+    ov->off_y = (ov->win_h - ov->frame_h * ov->scale) / 2;
+}
+
+static void fill(overlay *ov, SDL_Rect rc, SDL_Color c)
+{
+    SDL_SetRenderDrawColor(ov->renderer, c.r, c.g, c.b, c.a);
+    SDL_RenderFillRect(ov->renderer, &rc);
+}
+
+/* Text at (x, y), wrapped at wrap px when wrap > 0; returns its height. */
+static int text(overlay *ov, int font, int x, int y, SDL_Color c, int wrap, const char *s)
+{
+    SDL_Surface *surf = wrap > 0 ? TTF_RenderUTF8_Blended_Wrapped(ov->font[font], s, c, (Uint32)wrap)
+                                 : TTF_RenderUTF8_Blended(ov->font[font], s, c);
     if (!surf)
         return 0;
     SDL_Texture *tex = SDL_CreateTextureFromSurface(ov->renderer, surf);
@@ -119,118 +202,246 @@ static int text(overlay *ov, TTF_Font *font, int x, int y, SDL_Color c, const ch
 static void banner(overlay *ov, int slot, SDL_Color bg, const char *s)
 {
     int w, h;
-    if (TTF_SizeUTF8(ov->font_big, s, &w, &h) < 0)
+    if (TTF_SizeUTF8(ov->font[F_BIG], s, &w, &h) < 0)
         return;
+    int pad = (int)lround(px(ov, 10));
     int vw = (int)(ov->frame_w * ov->scale);
-    SDL_Rect box = { (int)ov->off_x + (vw - w) / 2 - 12, (int)ov->off_y + 8 + slot * (h + 14), w + 24,
-                     h + 8 };
-    set_colour(ov->renderer, bg.r, bg.g, bg.b, 220);
-    SDL_RenderFillRect(ov->renderer, &box);
-    text(ov, ov->font_big, box.x + 12, box.y + 4, (SDL_Color){ 255, 255, 255, 255 }, s);
+    SDL_Rect box = { (int)ov->off_x + (vw - w) / 2 - pad, (int)ov->off_y + pad + slot * (h + 2 * pad),
+                     w + 2 * pad, h + pad };
+    bg.a = 225;
+    fill(ov, box, bg);
+    text(ov, F_BIG, box.x + pad, box.y + pad / 2, rgba(255, 255, 255, 255), 0, s);
 }
 
-static void draw_plan(overlay *ov, const overlay_view *v)
+/* How much of the picture can be trusted. */
+typedef enum {
+    TRUST_LIVE,       /* a current frame: the needle and the numbers may be shown */
+    TRUST_DELAYED,    /* paused by the user, or late: the needle greyed, no numbers */
+    TRUST_NONE        /* no frame, no signal, frozen: no needle at all */
+} trust;
+
+static trust trust_of(const overlay_view *v)
+{
+    if (!v->argb || v->source_problem || v->stale_ms > OVERLAY_FROZEN_MS ||
+        v->still_ms >= OVERLAY_FROZEN_MS)
+        return TRUST_NONE;
+    if (v->paused || v->latency_ms > OVERLAY_STALE_MS)
+        return TRUST_DELAYED;
+    return TRUST_LIVE;
+}
+
+static SDL_Color target_colour(ng_target t)
+{
+    return t == GD_TARGET_L4 ? rgba(OVL_TARGET, 255) : rgba(OVL_PATH_L5, 255);
+}
+
+static void draw_plan(overlay *ov, const overlay_view *v, trust tr)
 {
     SDL_Renderer *r = ov->renderer;
-    SDL_Rect roi = { (int)lround(to_win(ov, ng_v2(v->roi.x, v->roi.y)).x),
-                     (int)lround(to_win(ov, ng_v2(v->roi.x, v->roi.y)).y),
-                     (int)lround(v->roi.w * ov->scale), (int)lround(v->roi.h * ov->scale) };
-    set_colour(r, 90, 90, 90, 255);
-    SDL_RenderDrawRect(r, &roi);
+    const guide_state *gs = &v->guide;
+    ng_vec2 roi0 = to_win(ov, ng_v2(v->roi.x, v->roi.y));
+    SDL_FRect roi = { (float)roi0.x, (float)roi0.y, (float)(v->roi.w * ov->scale),
+                      (float)(v->roi.h * ov->scale) };
+    SDL_SetRenderDrawColor(r, 90, 90, 90, 255);
+    SDL_RenderDrawRectF(r, &roi);
 
-    ng_vec2 e = to_win(ov, v->plan.entry);
-    ng_vec2 t4 = to_win(ov, v->plan.l4_target), t5 = to_win(ov, v->plan.l5_target);
-    float tol = (float)(v->plan.tolerance_mm / v->mm_per_px * ov->scale);
-    bool on5 = v->guidance.valid && v->guidance.target == GD_TARGET_L5;
-    /* The path the needle follows is bright; the other is faded. */
-    set_colour(r, OVL_PATH_L4, on5 ? 170 : 255);
-    draw_dashed_line(r, e, t4, 2, 10, 7);
-    set_colour(r, OVL_PATH_L5, on5 ? 255 : 170);
-    draw_dashed_line(r, e, t5, 2, 10, 7);
-
-    const ng_vec2 tw[2] = { t4, t5 };
+    ng_target active = guide_phase_target(gs->phase);
+    bool done = gs->phase == PHASE_DONE;
+    ng_vec2 e = to_win(ov, gs->plan.entry);
+    float tol = (float)(gs->plan.tolerance_mm / v->mm_per_px * ov->scale);
+    const ng_target ts[2] = { GD_TARGET_L4, GD_TARGET_L5 };
     for (int k = 0; k < 2; k++) {
-        bool hit = v->guidance.valid && (int)v->guidance.target == k && v->guidance.at_target;
-        if (hit)
-            set_colour(r, OVL_TARGET_HIT, 255);
-        else if (k == 0)
-            set_colour(r, OVL_TARGET, 255);
-        else
-            set_colour(r, OVL_PATH_L5, 255);
-        draw_crosshair(r, tw[k], 7, 1);
-        draw_circle(r, tw[k], tol, 2);
+        ng_target t = ts[k];
+        bool on = t == active && !done;
+        ng_vec2 tw = to_win(ov, guidance_target_point(&gs->plan, t));
+        SDL_Color path = t == GD_TARGET_L4 ? rgba(OVL_PATH_L4, 255) : rgba(OVL_PATH_L5, 255);
+        path.a = on ? 255 : 180;   /* the phase's path bright, the other faded */
+        draw_dashed_line(r, e, tw, stroke(ov, on ? 3 : 2), stroke(ov, 10), stroke(ov, 7), path);
+
+        /* A target the anatomy no longer holds, or one waiting for confirmation, is dashed:
+         * never a confident mark on the wrong place. */
+        bool unsure = !gs->anchored || (t == GD_TARGET_L5 && gs->l5_to_confirm);
+        bool hit = on && tr == TRUST_LIVE && gs->numbers.valid && gs->numbers.at_target;
+        SDL_Color c = hit ? rgba(OVL_TARGET_HIT, 255) : unsure ? rgba(OVL_UNCERTAIN, 255)
+                                                              : target_colour(t);
+        if (unsure) {
+            draw_dashed_circle(r, tw, tol, stroke(ov, 2.5), 16, c);
+            text(ov, F_BODY, (int)(tw.x + tol + px(ov, 4)), (int)(tw.y - px(ov, 10)), c, 0,
+                 gs->anchored ? "confirm?" : "?");
+        } else {
+            draw_circle(r, tw, tol, stroke(ov, hit ? 3.5 : 2), c);
+        }
+        draw_crosshair(r, tw, stroke(ov, 7), stroke(ov, 1.5), c);
     }
-    set_colour(r, 255, 255, 255, 255);
-    draw_circle(r, e, 4, 2);
+    draw_circle(r, e, stroke(ov, 4), stroke(ov, 2), WHITE);
 }
 
-static void draw_needle(overlay *ov, const overlay_view *v, bool trusted_frame)
+static SDL_Color needle_colour(const ng_guidance *g)
+{
+    if (g->angle_dev_deg <= OVL_OK_DEG && fabs(g->lateral_mm) <= OVL_OK_MM)
+        return rgba(OVL_NEEDLE_OK, 255);
+    if (g->angle_dev_deg <= OVL_WARN_DEG && fabs(g->lateral_mm) <= OVL_WARN_MM)
+        return rgba(OVL_NEEDLE_WARN, 255);
+    return rgba(OVL_NEEDLE_BAD, 255);
+}
+
+static void draw_needle(overlay *ov, const overlay_view *v, trust tr)
 {
     const ng_track *k = &v->track;
-    if (!k->found || !trusted_frame)
+    if (!k->found || tr == TRUST_NONE)
         return;
     SDL_Renderer *r = ov->renderer;
     ng_vec2 a = to_win(ov, k->shaft_start), b = to_win(ov, k->tip);
-    if (k->confidence < TRACK_CONFIDENT) {
-        /* Uncertain: grey and dashed, never a confident line. */
-        set_colour(r, OVL_UNCERTAIN, 255);
-        draw_dashed_line(r, a, b, 2, 6, 6);
+    const ng_guidance *g = &v->guide.numbers;
+    if (k->confidence < TRACK_CONFIDENT || tr != TRUST_LIVE || !g->valid) {
+        /* Uncertain or not current: grey and dashed, never a confident line. */
+        draw_dashed_line(r, a, b, stroke(ov, 2.5), stroke(ov, 7), stroke(ov, 7), rgba(OVL_UNCERTAIN, 255));
         return;
     }
-    const ng_guidance *g = &v->guidance;
-    if (g->angle_dev_deg <= 5 && fabs(g->lateral_mm) <= 2)
-        set_colour(r, OVL_NEEDLE_OK, 255);
-    else if (g->angle_dev_deg <= 10 && fabs(g->lateral_mm) <= 4)
-        set_colour(r, OVL_NEEDLE_WARN, 255);
-    else
-        set_colour(r, OVL_NEEDLE_BAD, 255);
-    draw_line(r, a, b, 3);
-    draw_circle(r, b, 6, 2);
+    if (!v->guide.anchored) {
+        /* where the needle is, but no judgement against a target the anatomy no longer holds */
+        draw_line(r, a, b, stroke(ov, 3), rgba(OVL_NEEDLE_UNJUDGED, 255));
+        return;
+    }
+    SDL_Color c = needle_colour(g);
+    if (g->miss_valid && v->guide.numbers.remaining_mm > 0) {
+        /* where the shaft, carried on, reaches the target's depth */
+        ng_vec2 aim = to_win(ov, g->aim);
+        draw_dashed_line(r, b, aim, stroke(ov, 2), stroke(ov, 2), stroke(ov, 6), c);
+        draw_crosshair(r, aim, stroke(ov, 4), stroke(ov, 1.5), c);
+    }
+    draw_line(r, a, b, stroke(ov, 3), c);
+    draw_circle(r, b, stroke(ov, 6), stroke(ov, 2), c);
 }
 
-static void draw_panel(overlay *ov, const overlay_view *v, int win_w)
+static void mmss(char *buf, size_t n, double ms)
 {
-    SDL_Renderer *r = ov->renderer;
-    int x0 = win_w - OVERLAY_PANEL_W;
-    SDL_Rect panel = { x0, 0, OVERLAY_PANEL_W, 4096 };
-    set_colour(r, 24, 24, 28, 255);
-    SDL_RenderFillRect(r, &panel);
-    SDL_Color white = { 235, 235, 235, 255 }, dim = { 150, 150, 150, 255 };
-    SDL_Color green = { OVL_NEEDLE_OK, 255 }, amber = { OVL_NEEDLE_WARN, 255 };
-    char line[128];
-    int x = x0 + 12, y = 10;
-    y += text(ov, ov->font_big, x, y, white, "needleguide") + 6;
-    snprintf(line, sizeof line, "fps %.1f", v->fps);
-    y += text(ov, ov->font, x, y, white, line) + 2;
-    snprintf(line, sizeof line, "latency %.1f ms", v->latency_ms);
-    y += text(ov, ov->font, x, y, white, line) + 2;
-    snprintf(line, sizeof line, "frames skipped %llu", (unsigned long long)v->skipped);
-    y += text(ov, ov->font, x, y, white, line) + 2;
-    if (v->driver_drops) {
-        snprintf(line, sizeof line, "dropped by card %llu", (unsigned long long)v->driver_drops);
-        y += text(ov, ov->font, x, y, amber, line) + 2;
-    }
-    y += 10;
+    long s = (long)(ms / 1000);
+    snprintf(buf, n, "%ld:%02ld", s / 60, s % 60);
+}
 
-    if (v->track.found && v->track.confidence >= TRACK_CONFIDENT)
-        snprintf(line, sizeof line, "needle: found (%.0f%%)", v->track.confidence * 100);
-    else if (v->track.found)
-        snprintf(line, sizeof line, "needle: uncertain (%.0f%%)", v->track.confidence * 100);
-    else
-        snprintf(line, sizeof line, "needle: not found");
-    y += text(ov, ov->font, x, y, v->guidance.valid ? green : amber, line) + 2;
-    if (v->guidance.valid) {
-        const ng_guidance *g = &v->guidance;
-        snprintf(line, sizeof line, "to %s target: %.1f mm", guidance_target_name(g->target),
-                 g->tip_to_target_mm);
-        y += text(ov, ov->font, x, y, white, line) + 2;
-        snprintf(line, sizeof line, "off path: %.1f deg, %.1f mm", g->angle_dev_deg, fabs(g->lateral_mm));
-        y += text(ov, ov->font, x, y, white, line) + 2;
+/* One line of the panel; returns its height plus spacing. */
+static int panel_line(overlay *ov, int font, int x, int y, SDL_Color c, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+static int panel_line(overlay *ov, int font, int x, int y, SDL_Color c, const char *fmt, ...)
+{
+    char line[160];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    return text(ov, font, x, y, c, ov->panel_w - (int)px(ov, 20), line) + (int)px(ov, 3);
+}
+
+static void draw_panel(overlay *ov, const overlay_view *v, trust tr)
+{
+    const guide_state *gs = &v->guide;
+    const ng_guidance *g = &gs->numbers;
+    int x0 = ov->win_w - ov->panel_w;
+    fill(ov, (SDL_Rect){ x0, 0, ov->panel_w, ov->win_h }, rgba(24, 24, 28, 255));
+    int x = x0 + (int)px(ov, 10), y = (int)px(ov, 8), gap = (int)px(ov, 8);
+    SDL_Color amber = { OVL_NEEDLE_WARN, 255 };
+
+    y += panel_line(ov, F_SMALL, x, y, DIM, "needleguide");
+    SDL_Color pc = gs->phase == PHASE_IDLE || gs->phase == PHASE_DONE ? WHITE
+                   : target_colour(guide_phase_target(gs->phase));
+    char phase[32];
+    snprintf(phase, sizeof phase, "%s", phase_name(gs->phase));
+    for (char *c = phase; *c; c++)
+        *c = *c == '_' ? ' ' : (char)(*c >= 'a' && *c <= 'z' ? *c - 32 : *c);
+    y += panel_line(ov, F_BIG, x, y, pc, "%s", phase);
+    y += panel_line(ov, F_BODY, x, y, WHITE, "%s", overlay_instruction(gs->phase));
+    if (gs->l5_to_confirm && gs->phase >= PHASE_REPOSITION)
+        y += panel_line(ov, F_BODY, x, y, amber, "Confirm the L5 target: Enter");
+    if (!gs->anchored)
+        y += panel_line(ov, F_BODY, x, y, amber, "Targets not anchored to this view");
+    y += gap;
+
+    /* The numbers: only from a current, confident track. */
+    const char *tn = guidance_target_name(g->target);
+    if (tr == TRUST_LIVE && g->valid && gs->anchored) {
+        y += panel_line(ov, F_BIG, x, y, g->at_target ? rgba(OVL_TARGET_HIT, 255) : WHITE,
+                        "%s %.1f mm", tn, g->tip_to_target_mm);
+        y += panel_line(ov, F_BODY, x, y, WHITE, "depth left %.1f mm", g->remaining_mm);
+        y += panel_line(ov, F_BODY, x, y, needle_colour(g), "angle %.1f\u00b0  offset %.1f mm",
+                        g->angle_dev_deg, fabs(g->lateral_mm));
+        if (g->miss_valid)
+            y += panel_line(ov, F_BODY, x, y, WHITE, "predicted miss %.1f mm", fabs(g->miss_mm));
+        else
+            y += panel_line(ov, F_BODY, x, y, DIM, "predicted miss -");
+    } else {
+        y += panel_line(ov, F_BIG, x, y, DIM, "%s - mm", tn);
+        y += panel_line(ov, F_BODY, x, y, DIM, "%s", !gs->anchored ? "no anchored target"
+                                                        : tr == TRUST_LIVE ? "no confident needle"
+                                                                           : "not live");
     }
-    int h;
-    SDL_GetRendererOutputSize(r, NULL, &h);
-    text(ov, ov->font, x, h - 44, dim, "Research and training use.");
-    text(ov, ov->font, x, h - 24, dim, "Not a medical device.");
+    y += gap;
+    char pt[32], tt[32];
+    mmss(pt, sizeof pt, gs->phase_ms);
+    mmss(tt, sizeof tt, gs->total_ms);
+    y += panel_line(ov, F_BODY, x, y, WHITE, "phase %s  total %s", pt, tt);
+    y += gap;
+    y += panel_line(ov, F_SMALL, x, y, DIM, "%.1f fps, latency %.0f ms", v->fps, v->latency_ms);
+    y += panel_line(ov, F_SMALL, x, y, DIM, "skipped %llu", (unsigned long long)v->skipped);
+    if (v->driver_drops)
+        panel_line(ov, F_SMALL, x, y, amber, "dropped by card %llu",
+                   (unsigned long long)v->driver_drops);
+
+    int line = TTF_FontLineSkip(ov->font[F_SMALL]);
+    text(ov, F_SMALL, x, ov->win_h - 3 * line - gap, DIM, 0, "H: keys");
+    text(ov, F_SMALL, x, ov->win_h - 2 * line - gap / 2, DIM, 0, "Research and training use.");
+    text(ov, F_SMALL, x, ov->win_h - line - gap / 2, DIM, 0, "Not a medical device.");
+}
+
+static void draw_help(overlay *ov)
+{
+    static const char *const keys[][2] = {
+        { "H", "this card" },         { "Space", "freeze / unfreeze" },
+        { "N / B", "next / previous phase" }, { "Enter", "confirm the L5 target" },
+        { "F", "fullscreen" },        { "Q, Esc", "quit" },
+    };
+    int n = (int)(sizeof keys / sizeof keys[0]);
+    int lh = TTF_FontLineSkip(ov->font[F_BODY]), pad = (int)px(ov, 14);
+    int w = (int)px(ov, 300), h = (n + 1) * lh + 2 * pad + (int)px(ov, 8);
+    int vw = (int)(ov->frame_w * ov->scale), vh = (int)(ov->frame_h * ov->scale);
+    SDL_Rect box = { (int)ov->off_x + (vw - w) / 2, (int)ov->off_y + (vh - h) / 2, w, h };
+    fill(ov, box, rgba(20, 20, 24, 235));
+    int y = box.y + pad;
+    y += text(ov, F_BODY, box.x + pad, y, WHITE, 0, "Keys") + (int)px(ov, 8);
+    for (int i = 0; i < n; i++) {
+        text(ov, F_BODY, box.x + pad, y, rgba(OVL_TARGET, 255), 0, keys[i][0]);
+        y += text(ov, F_BODY, box.x + pad + (int)px(ov, 90), y, WHITE, 0, keys[i][1]);
+    }
+}
+
+/* The banners, most serious first. */
+static void draw_banners(overlay *ov, const overlay_view *v)
+{
+    int slot = 0;
+    char msg[96];
+    if (!v->argb)
+        banner(ov, slot++, RED_BG, v->source_problem ? v->source_problem : "WAITING FOR VIDEO");
+    else if (v->source_problem)
+        banner(ov, slot++, RED_BG, v->source_problem);
+    else if (v->stale_ms > OVERLAY_FROZEN_MS) {
+        snprintf(msg, sizeof msg, "FROZEN: no new frame for %.1f s", v->stale_ms / 1000);
+        banner(ov, slot++, RED_BG, msg);
+    } else if (v->still_ms >= OVERLAY_FROZEN_MS) {
+        snprintf(msg, sizeof msg, "FROZEN: picture unchanged for %.1f s", v->still_ms / 1000);
+        banner(ov, slot++, RED_BG, msg);
+    }
+    if (slot)
+        return;   /* nothing below matters on a picture that is not live */
+    if (v->paused)
+        banner(ov, slot++, BLUE_BG, "PAUSED (Space): not live");
+    else if (v->latency_ms > OVERLAY_STALE_MS) {
+        snprintf(msg, sizeof msg, "STALE: video %.0f ms behind", v->latency_ms);
+        banner(ov, slot++, AMBER_BG, msg);
+    }
+    if (!v->track.found)
+        banner(ov, slot++, AMBER_BG, "NEEDLE NOT FOUND");
+    else if (v->track.confidence < TRACK_CONFIDENT)
+        banner(ov, slot++, GREY_BG, "LOW CONFIDENCE");
 }
 
 void overlay_present(overlay *ov) { SDL_RenderPresent(ov->renderer); }
@@ -238,47 +449,26 @@ void overlay_present(overlay *ov) { SDL_RenderPresent(ov->renderer); }
 void overlay_draw(overlay *ov, const overlay_view *v)
 {
     SDL_Renderer *r = ov->renderer;
-    int win_w, win_h;
-    SDL_GetRendererOutputSize(r, &win_w, &win_h);
-    int avail_w = win_w - OVERLAY_PANEL_W;
-    if (avail_w < 16)
-        avail_w = 16;
-    ov->scale = fmin((double)avail_w / ov->frame_w, (double)win_h / ov->frame_h);
-    ov->off_x = (avail_w - ov->frame_w * ov->scale) / 2;
-    ov->off_y = (win_h - ov->frame_h * ov->scale) / 2;
-
-    set_colour(r, 0, 0, 0, 255);
+    layout(ov);
+    SDL_SetRenderDrawColor(r, 0, 0, 0, 255);
     SDL_RenderClear(r);
     SDL_FRect dst = { (float)ov->off_x, (float)ov->off_y, (float)(ov->frame_w * ov->scale),
                       (float)(ov->frame_h * ov->scale) };
-    bool stale = v->stale_ms > OVERLAY_STALE_MS || v->source_problem;
+    trust tr = trust_of(v);
     if (v->argb && v->width == ov->frame_w && v->height == ov->frame_h) {
         SDL_UpdateTexture(ov->video, NULL, v->argb, v->stride);
         SDL_RenderCopyF(r, ov->video, NULL, &dst);
-        if (stale) {   /* the last frame, dimmed: it is not live */
-            set_colour(r, 0, 0, 0, 130);
+        if (tr == TRUST_NONE) {   /* the last frame, dimmed: it is not live */
+            SDL_SetRenderDrawColor(r, 0, 0, 0, 130);
             SDL_RenderFillRectF(r, &dst);
         }
     }
-    draw_plan(ov, v);
-    draw_needle(ov, v, v->argb && !stale);
-    draw_panel(ov, v, win_w);
-
-    int slot = 0;
-    char msg[96];
-    if (!v->argb) {
-        banner(ov, slot++, (SDL_Color){ 200, 40, 40, 255 },
-               v->source_problem ? v->source_problem : "WAITING FOR VIDEO");
-    } else if (v->source_problem) {
-        banner(ov, slot++, (SDL_Color){ 200, 40, 40, 255 }, v->source_problem);
-    } else if (v->stale_ms > OVERLAY_STALE_MS) {
-        snprintf(msg, sizeof msg, "FROZEN: no new frame for %.0f ms", v->stale_ms);
-        banner(ov, slot++, (SDL_Color){ 200, 40, 40, 255 }, msg);
-    } else if (!v->track.found) {
-        banner(ov, slot++, (SDL_Color){ 170, 110, 0, 255 }, "NEEDLE NOT FOUND");
-    } else if (v->track.confidence < TRACK_CONFIDENT) {
-        banner(ov, slot++, (SDL_Color){ 110, 110, 110, 255 }, "LOW CONFIDENCE");
-    }
+    draw_plan(ov, v, tr);
+    draw_needle(ov, v, tr);
+    draw_panel(ov, v, tr);
+    draw_banners(ov, v);
+    if (v->help)
+        draw_help(ov);
 }
 
 int overlay_snapshot(overlay *ov, const char *path, ng_errbuf *err)

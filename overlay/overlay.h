@@ -1,24 +1,26 @@
 /* The overlay: the video scaled into the window, the plan, the detected needle, a HUD panel
- * beside the video and banners that say plainly when the picture cannot be trusted. */
+ * beside the video and banners that say plainly when the picture cannot be trusted.
+ * Everything scales with the window (fonts, strokes, panel), from a small window to 4K. */
 #ifndef NG_OVERLAY_H
 #define NG_OVERLAY_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "guidance/guidance.h"
-#include "guidance/plan.h"
+#include "guidance/guide.h"
 #include "tracking/tracker.h"
 #include "util/errbuf.h"
 
-#define OVERLAY_PANEL_W 240
-#define OVERLAY_STALE_MS 200.0
+#define OVERLAY_FROZEN_MS 200.0   /* no new frame, or an unchanged picture, this long: FROZEN */
+#define OVERLAY_STALE_MS 100.0    /* a frame this old when drawn: STALE */
 #define OVERLAY_FONT "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+#define OVERLAY_FONT_BOLD "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
 
 typedef struct {
     bool headless;
     bool fullscreen;
-    const char *font_path;
+    int width, height;       /* window size; 0: the frame's plus the panel */
+    const char *font_path;   /* NULL: DejaVu Sans */
 } overlay_opts;
 
 /* Everything one screen shows. */
@@ -27,15 +29,17 @@ typedef struct {
     int width, height, stride;
     ng_rect roi;
     double mm_per_px;
-    ng_plan plan;             /* targets where the anatomy is now */
     ng_track track;
-    ng_guidance guidance;     /* against the phase's target */
+    guide_state guide;        /* phase, targets where the anatomy is now, numbers, times */
     double fps;
-    double latency_ms;
+    double latency_ms;        /* capture to the frame's first time on screen */
     uint64_t skipped;
     uint64_t driver_drops;    /* frames the capture driver lost */
     double stale_ms;          /* since the newest frame arrived */
-    const char *source_problem;   /* e.g. "SOURCE ENDED"; NULL while frames flow */
+    double still_ms;          /* the picture has not changed for this long (a frozen scanner) */
+    bool paused;              /* the display frozen by the user (Space) */
+    bool help;                /* the key card (H) */
+    const char *source_problem;   /* e.g. "NO SIGNAL"; NULL while frames flow */
 } overlay_view;
 
 typedef struct overlay overlay;
@@ -45,8 +49,14 @@ void overlay_free(overlay *ov);
 /* Draws one screen into the back buffer; overlay_present shows it. */
 void overlay_draw(overlay *ov, const overlay_view *v);
 void overlay_present(overlay *ov);
+void overlay_toggle_fullscreen(overlay *ov);
 /* Saves what was last drawn (before presenting) as a PNG. */
 int overlay_snapshot(overlay *ov, const char *path, ng_errbuf *err);
+/* The window's position on its screen (the real-window test crops a screenshot with it). */
+void overlay_window_position(overlay *ov, int *x, int *y);
+
+/* The instruction the HUD gives for a phase. */
+const char *overlay_instruction(ng_phase p);
 
 /* Colours, exposed for the tests' pixel checks. */
 #define OVL_PATH_L4 0x00, 0xDC, 0xFF
@@ -57,5 +67,12 @@ int overlay_snapshot(overlay *ov, const char *path, ng_errbuf *err);
 #define OVL_NEEDLE_WARN 0xFF, 0xAA, 0x00
 #define OVL_NEEDLE_BAD 0xFF, 0x3C, 0x3C
 #define OVL_UNCERTAIN 0x96, 0x96, 0x96
+#define OVL_NEEDLE_UNJUDGED 0xF0, 0xF0, 0xF0   /* a sure needle, no anchored target to judge by */
+
+/* The shaft's colour bands: within plan (green), amber, red beyond. */
+#define OVL_OK_DEG 5.0
+#define OVL_OK_MM 2.0
+#define OVL_WARN_DEG 10.0
+#define OVL_WARN_MM 4.0
 
 #endif

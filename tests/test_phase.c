@@ -90,6 +90,18 @@ static void test_whole_procedure(void **s)
     assert_int_equal(events, 7);
     /* done stays done */
     assert_int_equal(feed(500, true, PLAN.l4_target, 1.0), PHASE_DONE);
+    /* the procedure's time runs from the needle's appearance (~500 ms) to done, then stops;
+     * the phase's time from its own start */
+    double total = phase_total_ms(&M, now);
+    assert_true(fabs(total - (last.t_ms - 500)) <= FRAME_MS);
+    assert_true(fabs(phase_total_ms(&M, now + 60000) - total) < 1e-9);
+    assert_true(fabs(phase_time_ms(&M, now) - (now - last.t_ms)) < 1e-9);
+    /* back to idle: no procedure running */
+    phase_event ev;
+    assert_true(phase_set(&M, PHASE_IDLE, now, &ev));
+    assert_true(phase_total_ms(&M, now + 1000) == 0);
+    assert_true(phase_step(&M, +1, now + 1000, &ev));
+    assert_true(fabs(phase_total_ms(&M, now + 3000) - 2000) < 1e-9);
 }
 
 static void test_dwell(void **s)
