@@ -30,7 +30,7 @@ void phase_opts_default(phase_opts *o)
     o->withdraw_frac = 0.5;
     o->view_change = 0.5;
     o->advance_mm = 3.0;
-    o->gone_ms = 2000;
+    o->gone_ms = 1000;
 }
 
 void phase_init(phase_machine *m, const phase_opts *o, const ng_plan *plan, double mm_per_px)

@@ -87,11 +87,14 @@ static const struct {
     double seconds;
 } script[] = {
     { SIM_IDLE, 1.0 },     { SIM_ADVANCE_L4, 3.5 }, { SIM_AT_L4, 1.5 },
-    { SIM_WITHDRAW, 2.0 }, { SIM_ROTATE, 2.0 },     { SIM_ADVANCE_L5, 3.0 },
-    { SIM_AT_L5, 1.5 },    { SIM_EXIT, 1.5 },       { SIM_DONE, 1.0 },
+    { SIM_WITHDRAW, 1.5 }, { SIM_ROTATE, 2.5 },     { SIM_ADVANCE_L5, 3.0 },
+    { SIM_AT_L5, 1.5 },    { SIM_EXIT, 1.0 },       { SIM_DONE, 1.5 },
 };
 #define NSTEPS (sizeof script / sizeof script[0])
 
+/* An advance: through the skin and fat briskly, into the image, then slowly to the target. */
+#define BRISK_S 0.5
+#define BRISK_FRAC 0.4   /* of the way */
 /* Insertion depth (mm along the shaft) left in the subcutaneous layer after the withdrawal. */
 #define SUBCUT_MM 8.0
 #define INJECTATE_MM 5.0   /* radius of the pool of local anaesthetic at a target */
@@ -105,6 +108,14 @@ double sim_script_period_s(void)
 }
 
 static double smooth(double u) { return u * u * (3 - 2 * u); }
+
+/* Depth t s into an advance of T s from depth `from` to `to`. */
+static double advance_depth(double t, double T, double from, double to)
+{
+    double f = t < BRISK_S ? BRISK_FRAC * t / BRISK_S
+                           : BRISK_FRAC + (1 - BRISK_FRAC) * smooth((t - BRISK_S) / (T - BRISK_S));
+    return from + (to - from) * f;
+}
 
 void sim_scene_set_angle(sim_scene_layout *l, double deg)
 {
@@ -166,7 +177,7 @@ void sim_script_state(const sim_scene_layout *l, double t_s, sim_state *st)
     st->phantom = false;
     switch (st->step) {
     case SIM_IDLE: st->needle_in = false; break;
-    case SIM_ADVANCE_L4: depth = len4 * smooth(u); break;
+    case SIM_ADVANCE_L4: depth = advance_depth(t, script[i].seconds, 0, len4); break;
     case SIM_AT_L4: depth = len4; st->injectate_mm = INJECTATE_MM * u; break;
     case SIM_WITHDRAW:   /* the pool stays where it was injected */
         depth = len4 + (SUBCUT_MM - len4) * smooth(u);
@@ -177,7 +188,11 @@ void sim_script_state(const sim_scene_layout *l, double t_s, sim_state *st)
         st->view = smooth(u);
         st->in_plane = false;
         break;
-    case SIM_ADVANCE_L5: st->view = 1; dir = u5; depth = SUBCUT_MM + (len5 - SUBCUT_MM) * smooth(u); break;
+    case SIM_ADVANCE_L5:
+        st->view = 1;
+        dir = u5;
+        depth = advance_depth(t, script[i].seconds, SUBCUT_MM, len5);
+        break;
     case SIM_AT_L5: st->view = 1; dir = u5; depth = len5; st->injectate_mm = INJECTATE_MM * u; break;
     case SIM_EXIT:
         st->injectate_mm = INJECTATE_MM;

@@ -275,6 +275,67 @@ static void test_run_on_simulator(void **s)
     free_jsonl(rows, n);
 }
 
+/* One simulated procedure, run live at its own pace (18 s): every automatic phase transition, in
+ * order, lands within 1 s of the simulator's true one. The needle is an echogenic one (30 dB): a
+ * faint needle's last ~3 mm against the bone at the L4 target are lost to the tracker (issue 4),
+ * which is the tracker's to fix, not the guidance's. */
+static void test_procedure_phases_on_time(void **s)
+{
+    (void)s;
+    char tel[256], truth[256], y4m[256], conf[256];
+    snprintf(tel, sizeof tel, "%s/proc-t.jsonl", out_dir);
+    snprintf(truth, sizeof truth, "%s/proc-truth.jsonl", out_dir);
+    snprintf(y4m, sizeof y4m, "%s/proc.y4m", out_dir);
+    snprintf(conf, sizeof conf, "%s/proc.conf", out_dir);
+    int frames = (int)lround(sim_script_period_s() * 30) + 30;
+    assert_int_equal(sh(NULL, 0, "%s simulate --seed 1 --frames %d --needle-db 30 --out %s --truth %s"
+                        " >/dev/null", BIN, frames, y4m, truth), 0);
+    assert_int_equal(sh(NULL, 0, "%s run --config %s --headless --telemetry %s", BIN, conf, tel), 0);
+
+    int n, nt;
+    json_object **rows = read_jsonl(tel, &n), **events;
+    json_object **tr = read_jsonl(truth, &nt);
+    int ne = take_events(rows, &n, &events);
+    static const char *const order[] = { "l4_approach", "l4_at_target", "withdraw", "reposition",
+                                         "l5_approach", "l5_at_target", "done" };
+    int k = 0;
+    for (int i = 0; i < ne; i++) {
+        json_object *ev = events[i];
+        if (strcmp(json_object_get_string(json_object_object_get(ev, "event")), "phase") != 0)
+            continue;
+        assert_true(json_object_get_boolean(json_object_object_get(ev, "auto")));
+        const char *to = json_object_get_string(json_object_object_get(ev, "to"));
+        assert_true(k < 7);
+        assert_string_equal(to, order[k]);
+        /* the frame that caused it (its t_ms, to the event's 0.1 ms), and the simulator's time
+         * of that frame */
+        double t_ms = json_object_get_double(json_object_object_get(ev, "t_ms")), best = 1e9;
+        int seq = -1;
+        for (int j = 0; j < n; j++) {
+            double d = fabs(json_object_get_double(json_object_object_get(rows[j], "t_ms")) - t_ms);
+            if (d < best) {
+                best = d;
+                seq = json_object_get_int(json_object_object_get(rows[j], "seq"));
+            }
+        }
+        assert_true(best <= 0.06 && seq >= 0 && seq < nt);
+        double at = json_object_get_double(json_object_object_get(tr[seq], "t_s"));
+        /* the true transition: the first frame of the true phase */
+        double truth_at = -1;
+        for (int j = 0; j < nt && truth_at < 0; j++)
+            if (strcmp(json_object_get_string(json_object_object_get(tr[j], "phase")), to) == 0)
+                truth_at = json_object_get_double(json_object_object_get(tr[j], "t_s"));
+        printf("%-13s at %5.2f s, true %5.2f s (%+.2f)\n", to, at, truth_at, at - truth_at);
+        assert_true(truth_at >= 0);
+        assert_true(fabs(at - truth_at) <= 1.0);
+        k++;
+    }
+    assert_int_equal(k, 7);
+    free_jsonl(events, ne);
+    free_jsonl(rows, n);
+    free_jsonl(tr, nt);
+}
+
 static void test_track_and_eval(void **s)
 {
     (void)s;
@@ -421,6 +482,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_run_on_simulator, setup),
+        cmocka_unit_test_setup(test_procedure_phases_on_time, setup),
         cmocka_unit_test_setup(test_track_and_eval, setup),
         cmocka_unit_test_setup(test_check_config, setup),
         cmocka_unit_test_setup(test_bad_input_exits_2, setup),

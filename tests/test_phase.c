@@ -82,11 +82,11 @@ static void test_whole_procedure(void **s)
     double arrived = now;
     assert_int_equal(feed(1000 + 2 * FRAME_MS, true, PLAN.l5_target, 0), PHASE_L5_AT_TARGET);
     assert_true(fabs(last.t_ms - (arrived + 1000)) <= FRAME_MS);
-    /* the needle out: done after 2 s unseen, not before */
+    /* the needle out: done after 1 s unseen, not before */
     double gone = now;
-    assert_int_equal(feed(1900, false, nowhere, 0), PHASE_L5_AT_TARGET);
+    assert_int_equal(feed(900, false, nowhere, 0), PHASE_L5_AT_TARGET);
     assert_int_equal(feed(200, false, nowhere, 0), PHASE_DONE);
-    assert_true(fabs(last.t_ms - (gone + 2000 - FRAME_MS)) <= FRAME_MS);
+    assert_true(fabs(last.t_ms - (gone + 1000 - FRAME_MS)) <= FRAME_MS);
     assert_int_equal(events, 7);
     /* done stays done */
     assert_int_equal(feed(500, true, PLAN.l4_target, 1.0), PHASE_DONE);
