@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "capture/source.h"
 #include "sim/sim_scene.h"
@@ -401,4 +402,31 @@ int config_write(const ng_config *cfg, const char *path)
             cfg->plan.l4_target.y, cfg->plan.l5_target.x, cfg->plan.l5_target.y,
             cfg->plan.tolerance_mm, cfg->fullscreen ? "yes" : "no", headless[cfg->headless]);
     return fclose(f) == 0 ? 0 : -1;
+}
+
+int config_save(const ng_config *cfg, const char *path, ng_errbuf *err)
+{
+    char tmp[4096], bak[4096];
+    if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp ||
+        snprintf(bak, sizeof bak, "%s~", path) >= (int)sizeof bak) {
+        ng_err_add(err, "%s: path too long", path);
+        return -1;
+    }
+    if (config_write(cfg, tmp) < 0) {
+        ng_err_add(err, "%s: cannot write: %s", tmp, strerror(errno));
+        unlink(tmp);
+        return -1;
+    }
+    unlink(bak);
+    if (access(path, F_OK) == 0 && link(path, bak) < 0) {
+        ng_err_add(err, "%s: cannot keep the old file as %s: %s", path, bak, strerror(errno));
+        unlink(tmp);
+        return -1;
+    }
+    if (rename(tmp, path) < 0) {
+        ng_err_add(err, "%s: cannot replace: %s", path, strerror(errno));
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
 }

@@ -47,5 +47,8 @@ int config_validate(const ng_config *cfg, const char *origin, ng_errbuf *err);
 
 /* Writes cfg as an INI file that config_load reads back to the same values. */
 int config_write(const ng_config *cfg, const char *path);
+/* Writes cfg over path safely: to a temporary file first, then renamed into place; the file it
+ * replaces is kept as path~. 0, or -1 with the reason in err. */
+int config_save(const ng_config *cfg, const char *path, ng_errbuf *err);
 
 #endif

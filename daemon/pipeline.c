@@ -295,6 +295,13 @@ void pipeline_confirm_l5(pipeline *p, const ng_vec2 *at)
     pthread_mutex_unlock(&p->guide_lock);
 }
 
+void pipeline_set_plan(pipeline *p, const ng_plan *plan)
+{
+    pthread_mutex_lock(&p->guide_lock);
+    guide_set_plan(p->gd, plan);
+    pthread_mutex_unlock(&p->guide_lock);
+}
+
 capture_state pipeline_capture_state(pipeline *p)
 {
     return atomic_load(&p->cap_state);

@@ -89,6 +89,8 @@ uint64_t pipeline_skipped(pipeline *p);
  * "auto":false. False when there is no such phase to go to. */
 bool pipeline_phase_step(pipeline *p, int dir);
 bool pipeline_phase_set(pipeline *p, ng_phase to);
+/* A new plan (planning mode, the control socket): the next frame becomes its reference view. */
+void pipeline_set_plan(pipeline *p, const ng_plan *plan);
 /* Confirms the re-anchored L5 target where it is (at == NULL) or at a frame point. */
 void pipeline_confirm_l5(pipeline *p, const ng_vec2 *at);
 

@@ -13,6 +13,7 @@
 
 #include "daemon/commands.h"
 #include "daemon/pipeline.h"
+#include "guidance/planning.h"
 #include "overlay/overlay.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -21,6 +22,7 @@ typedef struct {
     const char *config_path;
     const char *telemetry_path;
     const char *snapshot_path;
+    const char *plan_out;
     uint64_t max_frames;
     bool fast;
 } run_opts;
@@ -29,13 +31,14 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: needleguide run [--config F] [--source S] [--headless] [--frames N]\n"
-            "                       [--telemetry F.jsonl] [--snapshot F.png] [--fast]\n"
+            "                       [--telemetry F.jsonl] [--snapshot F.png] [--fast] [--plan-out F]\n"
             "  --source S    sim:SEED | file:PATH.y4m | v4l2:/dev/videoN (overrides [capture] source)\n"
             "  --headless    no window (SDL dummy video driver)\n"
             "  --frames N    stop after N processed frames\n"
             "  --telemetry F one JSON line per processed frame\n"
             "  --snapshot F  PNG of the last screen, written on exit\n"
-            "  --fast        do not pace sources at their frame rate\n");
+            "  --fast        do not pace sources at their frame rate\n"
+            "  --plan-out F  where key S saves the config with the plan (default: the --config file)\n");
 }
 
 /* Parses the command line over the config; returns 0, or 2 after printing the problem. */
@@ -46,6 +49,7 @@ static int parse_args(int argc, char **argv, ng_config *cfg, run_opts *o)
         { "headless", no_argument, 0, 'H' },        { "frames", required_argument, 0, 'n' },
         { "telemetry", required_argument, 0, 't' }, { "snapshot", required_argument, 0, 'p' },
         { "fast", no_argument, 0, 'f' },            { "help", no_argument, 0, 'h' },
+        { "plan-out", required_argument, 0, 'o' },
         { 0, 0, 0, 0 },
     };
     const char *source = NULL;
@@ -72,6 +76,7 @@ static int parse_args(int argc, char **argv, ng_config *cfg, run_opts *o)
         case 't': o->telemetry_path = optarg; break;
         case 'p': o->snapshot_path = optarg; break;
         case 'f': o->fast = true; break;
+        case 'o': o->plan_out = optarg; break;
         case 'h': usage(stdout); exit(0);
         default: usage(stderr); return 2;
         }
@@ -123,6 +128,41 @@ static bool signal_pending(int fd)
         return true;
     }
     return false;
+}
+
+/* Key S: the running config, with the plan as it now is, saved over the file it came from. */
+static void save_plan(const ng_config *cfg, const run_opts *o, char *msg, size_t n)
+{
+    const char *path = o->plan_out ? o->plan_out : o->config_path;
+    ng_errbuf err = { 0 };
+    if (!path)
+        snprintf(msg, n, "No file to save the plan to: start with --config or --plan-out");
+    else if (config_save(cfg, path, &err) < 0) {
+        err.text[strcspn(err.text, "\n")] = '\0';
+        snprintf(msg, n, "Plan NOT saved: %.300s", err.text);
+    }
+    else
+        snprintf(msg, n, "Plan saved to %s", path);
+    NG_INFO("run", "%s", msg);
+}
+
+/* What a completed planning step does. */
+static void apply_planning(pipeline *p, ng_config *cfg, planning_result r, const ng_plan *plan)
+{
+    switch (r) {
+    case PLANNING_NEW_PLAN:
+        cfg->plan = *plan;
+        pipeline_set_plan(p, plan);
+        NG_INFO("run", "new plan: entry %.1f,%.1f, L4 target %.1f,%.1f", plan->entry.x,
+                plan->entry.y, plan->l4_target.x, plan->l4_target.y);
+        break;
+    case PLANNING_L5_SET:
+        cfg->plan.l5_target = plan->l5_target;
+        pipeline_confirm_l5(p, &plan->l5_target);
+        break;
+    case PLANNING_L5_ACCEPTED: pipeline_confirm_l5(p, NULL); break;
+    case PLANNING_MORE: break;
+    }
 }
 
 int cmd_run(int argc, char **argv)
@@ -204,18 +244,55 @@ int cmd_run(int argc, char **argv)
     int64_t last_ns = ng_now_ns();
     double fps = 0, cur_latency_ms = 0;
     bool quit = false, finished = false, paused = false, help = false;
+    planning plan_mode = { .step = PLANNING_OFF };
+    char message[512] = "";
+    int64_t message_until = 0;
     while (!quit) {
         SDL_Event ev;
         if (SDL_WaitEventTimeout(&ev, 40)) {
             do {
+                bool planning_now = plan_mode.step != PLANNING_OFF;
+                ng_vec2 at;
                 if (ev.type == SDL_QUIT)
                     quit = true;
-                else if (ev.type == SDL_KEYDOWN)
+                else if (ev.type == SDL_MOUSEBUTTONDOWN && planning_now && ev.button.button == SDL_BUTTON_LEFT &&
+                         overlay_frame_point(ov, ev.button.x, ev.button.y, &at)) {
+                    planning_result r = planning_click(&plan_mode, at);
+                    apply_planning(&p, &cfg, r, &plan_mode.plan);
+                    if (r != PLANNING_MORE)
+                        paused = false;
+                } else if (ev.type == SDL_KEYDOWN)
                     switch (ev.key.keysym.sym) {
-                    case SDLK_q: case SDLK_ESCAPE: quit = true; break;
+                    case SDLK_q: quit = true; break;
+                    case SDLK_ESCAPE:
+                        if (planning_now) {   /* leaves planning, the plan as it was */
+                            planning_cancel(&plan_mode);
+                            paused = false;
+                        } else {
+                            quit = true;
+                        }
+                        break;
                     case SDLK_n: pipeline_phase_step(&p, +1); break;
                     case SDLK_b: pipeline_phase_step(&p, -1); break;
-                    case SDLK_RETURN: pipeline_confirm_l5(&p, NULL); break;
+                    case SDLK_RETURN:
+                        if (planning_now) {
+                            planning_result r = planning_accept(&plan_mode);
+                            apply_planning(&p, &cfg, r, &plan_mode.plan);
+                            if (r != PLANNING_MORE)
+                                paused = false;
+                        } else {
+                            pipeline_confirm_l5(&p, NULL);
+                        }
+                        break;
+                    case SDLK_p:   /* plans on a frozen frame */
+                        planning_start(&plan_mode, cur ? &cur->guide.plan : &cfg.plan,
+                                       cur ? cur->guide.phase : PHASE_IDLE);
+                        paused = true;
+                        break;
+                    case SDLK_s:
+                        save_plan(&cfg, &o, message, sizeof message);
+                        message_until = ng_now_ns() + 4000000000LL;
+                        break;
                     case SDLK_SPACE: paused = !paused; break;
                     case SDLK_h: help = !help; break;
                     case SDLK_f: overlay_toggle_fullscreen(ov); break;
@@ -256,6 +333,8 @@ int cmd_run(int argc, char **argv)
         overlay_view v = {
             .roi = cfg.roi, .mm_per_px = cfg.mm_per_px, .guide = { .plan = cfg.plan, .anchored = true },
             .fps = fps, .skipped = pipeline_skipped(&p), .paused = paused, .help = help,
+            .prompt = planning_prompt(&plan_mode),
+            .message = now < message_until ? message : NULL,
             .stale_ms = ng_ns_to_ms(now - last_ns),
             .source_problem = st == SOURCE_ENDED ? "SOURCE ENDED" : st == SOURCE_FAILED ? "SOURCE ERROR"
                                                                   : capture_state_banner(cs),
@@ -269,6 +348,8 @@ int cmd_run(int argc, char **argv)
             v.track = cur->track;
             v.guide = cur->guide;
             v.still_ms = cur->still_ms;
+            if (plan_mode.step != PLANNING_OFF)   /* the plan being made */
+                v.guide.plan = plan_mode.plan;
             v.latency_ms = cur_latency_ms;
             if (limit_reached) {   /* a clean stop at the frame limit: the last frame is current */
                 v.source_problem = NULL;

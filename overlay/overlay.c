@@ -135,6 +135,17 @@ void overlay_toggle_fullscreen(overlay *ov)
     SDL_SetWindowFullscreen(ov->window, full ? 0 : SDL_WINDOW_FULLSCREEN_DESKTOP);
 }
 
+bool overlay_frame_point(const overlay *ov, int win_x, int win_y, ng_vec2 *out)
+{
+    if (ov->scale <= 0)
+        return false;
+    ng_vec2 p = ng_v2((win_x + 0.5 - ov->off_x) / ov->scale, (win_y + 0.5 - ov->off_y) / ov->scale);
+    if (p.x < 0 || p.y < 0 || p.x >= ov->frame_w || p.y >= ov->frame_h)
+        return false;
+    *out = p;
+    return true;
+}
+
 void overlay_window_position(overlay *ov, int *x, int *y) { SDL_GetWindowPosition(ov->window, x, y); }
 
 const char *overlay_instruction(ng_phase p)
@@ -398,11 +409,13 @@ static void draw_help(overlay *ov)
     static const char *const keys[][2] = {
         { "H", "this card" },         { "Space", "freeze / unfreeze" },
         { "N / B", "next / previous phase" }, { "Enter", "confirm the L5 target" },
-        { "F", "fullscreen" },        { "Q, Esc", "quit" },
+        { "P", "plan: click entry, L4 (L5 after the rotation)" },
+        { "S", "save the plan" },     { "F", "fullscreen" },
+        { "Q, Esc", "quit (Esc: leave planning)" },
     };
     int n = (int)(sizeof keys / sizeof keys[0]);
     int lh = TTF_FontLineSkip(ov->font[F_BODY]), pad = (int)px(ov, 14);
-    int w = (int)px(ov, 300), h = (n + 1) * lh + 2 * pad + (int)px(ov, 8);
+    int w = (int)px(ov, 480), h = (n + 1) * lh + 2 * pad + (int)px(ov, 8);
     int vw = (int)(ov->frame_w * ov->scale), vh = (int)(ov->frame_h * ov->scale);
     SDL_Rect box = { (int)ov->off_x + (vw - w) / 2, (int)ov->off_y + (vh - h) / 2, w, h };
     fill(ov, box, rgba(20, 20, 24, 235));
@@ -430,8 +443,12 @@ static void draw_banners(overlay *ov, const overlay_view *v)
         snprintf(msg, sizeof msg, "FROZEN: picture unchanged for %.1f s", v->still_ms / 1000);
         banner(ov, slot++, RED_BG, msg);
     }
+    if (v->prompt)   /* planning: the one thing asked of the user now */
+        banner(ov, slot++, BLUE_BG, v->prompt);
+    if (v->message)
+        banner(ov, slot++, GREY_BG, v->message);
     if (slot)
-        return;   /* nothing below matters on a picture that is not live */
+        return;   /* nothing below matters on a picture that is not live, or while planning */
     if (v->paused)
         banner(ov, slot++, BLUE_BG, "PAUSED (Space): not live");
     else if (v->latency_ms > OVERLAY_STALE_MS) {

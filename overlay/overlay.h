@@ -39,6 +39,8 @@ typedef struct {
     double still_ms;          /* the picture has not changed for this long (a frozen scanner) */
     bool paused;              /* the display frozen by the user (Space) */
     bool help;                /* the key card (H) */
+    const char *prompt;       /* planning mode's request (click the entry...); NULL otherwise */
+    const char *message;      /* a passing notice (plan saved to ...); NULL for none */
     const char *source_problem;   /* e.g. "NO SIGNAL"; NULL while frames flow */
 } overlay_view;
 
@@ -52,6 +54,8 @@ void overlay_present(overlay *ov);
 void overlay_toggle_fullscreen(overlay *ov);
 /* Saves what was last drawn (before presenting) as a PNG. */
 int overlay_snapshot(overlay *ov, const char *path, ng_errbuf *err);
+/* The frame pixel under a window point (a click); false outside the video. */
+bool overlay_frame_point(const overlay *ov, int win_x, int win_y, ng_vec2 *out);
 /* The window's position on its screen (the real-window test crops a screenshot with it). */
 void overlay_window_position(overlay *ov, int *x, int *y);
 

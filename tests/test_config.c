@@ -71,6 +71,36 @@ static void test_defaults_are_valid_and_round_trip(void **s)
     assert_true(fabs(a.plan.l4_target.x - b.plan.l4_target.x) < 1e-3);
 }
 
+/* Saving a plan back: the new file loads with the new plan, the old one is kept as FILE~, and a
+ * file that cannot be written leaves the old one untouched. */
+static void test_save_keeps_the_old_file(void **s)
+{
+    (void)s;
+    ng_config a, b;
+    ng_errbuf err = { 0 };
+    config_defaults(&a);
+    char p[256], bak[300];
+    snprintf(p, sizeof p, "%s/save.conf", test_tmpdir());
+    snprintf(bak, sizeof bak, "%s~", p);
+    assert_int_equal(config_save(&a, p, &err), 0);
+    assert_int_equal(access(bak, F_OK), -1);   /* nothing was there before */
+    a.plan.l4_target = ng_v2(321.5, 222.25);
+    assert_int_equal(config_save(&a, p, &err), 0);
+    config_defaults(&b);
+    assert_int_equal(config_load(p, &b, &err), 0);
+    assert_true(fabs(b.plan.l4_target.x - 321.5) < 1e-6 && fabs(b.plan.l4_target.y - 222.25) < 1e-6);
+    config_defaults(&b);
+    assert_int_equal(config_load(bak, &b, &err), 0);
+    ng_config d;
+    config_defaults(&d);
+    assert_true(fabs(b.plan.l4_target.x - d.plan.l4_target.x) < 1e-3);
+
+    char dir[256];
+    snprintf(dir, sizeof dir, "%s/nodir/x.conf", test_tmpdir());
+    assert_int_equal(config_save(&a, dir, &err), -1);
+    assert_non_null(strstr(err.text, "nodir/x.conf"));
+}
+
 static void test_unknown_section_and_key(void **s)
 {
     (void)s;
@@ -164,6 +194,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_good_file),
         cmocka_unit_test(test_defaults_are_valid_and_round_trip),
+        cmocka_unit_test(test_save_keeps_the_old_file),
         cmocka_unit_test(test_unknown_section_and_key),
         cmocka_unit_test(test_bad_values),
         cmocka_unit_test(test_syntax_duplicates_and_long_lines),

@@ -278,6 +278,32 @@ static void test_instructions(void **s)
     assert_non_null(strstr(overlay_instruction(PHASE_L5_APPROACH), "superolateral to inferomedial"));
 }
 
+/* Clicks map to frame pixels wherever the video sits in the window; outside it, nothing. */
+static void test_click_to_frame_point(void **s)
+{
+    (void)s;
+    overlay_view v = base_view();
+    overlay_draw(ov, &v);   /* lays the screen out */
+    ng_vec2 p;
+    assert_true(overlay_frame_point(ov, 100, 50, &p));   /* the video at 1:1 at the top left */
+    assert_true(fabs(p.x - 100.5) < 1e-9 && fabs(p.y - 50.5) < 1e-9);
+    assert_false(overlay_frame_point(ov, W + 20, 50, &p));   /* the panel */
+    overlay_free(ov);
+    overlay *big = open_overlay(true, 1280, 900);   /* scaled up, centred in what the panel leaves */
+    overlay_draw(big, &v);
+    int avail = 1280 - (int)lround(250 * (900 / 540.0));
+    double scale = fmin((double)avail / W, 900.0 / H);
+    double off_x = (avail - W * scale) / 2, off_y = (900 - H * scale) / 2;
+    assert_true(off_y > 10);
+    assert_false(overlay_frame_point(big, 300, 2, &p));   /* above the video */
+    int wx = (int)lround(off_x + 200), wy = (int)lround(off_y + 100);
+    assert_true(overlay_frame_point(big, wx, wy, &p));
+    assert_true(fabs(p.x - (wx + 0.5 - off_x) / scale) < 1e-6 && fabs(p.y - (wy + 0.5 - off_y) / scale) < 1e-6);
+    overlay_free(big);
+    ov = open_overlay(true, 0, 0);
+    assert_non_null(ov);
+}
+
 static void test_snapshot_error(void **s)
 {
     (void)s;
@@ -309,6 +335,12 @@ static void g_paused(overlay_view *v) { v->paused = true; }
 static void g_waiting(overlay_view *v) { v->argb = NULL; }
 static void g_help(overlay_view *v) { v->help = true; }
 static void g_unanchored(overlay_view *v) { v->guide.anchored = false; }
+static void g_planning(overlay_view *v)
+{
+    v->paused = true;
+    v->prompt = "PLANNING: click the L4 target";
+    v->guide.plan.entry = ng_v2(60, 40);
+}
 static void g_l5_confirm(overlay_view *v)
 {
     v->guide.phase = PHASE_REPOSITION;
@@ -323,7 +355,7 @@ static const golden_case cases[] = {
     { "not_found", g_not_found }, { "no_signal", g_no_signal }, { "frozen", g_frozen },
     { "still", g_still },         { "stale", g_stale },       { "paused", g_paused },
     { "waiting", g_waiting },     { "help", g_help },         { "l5_confirm", g_l5_confirm },
-    { "unanchored", g_unanchored },
+    { "unanchored", g_unanchored }, { "planning", g_planning },
 };
 
 static void golden_set(overlay *o, const char *size, const char *const *only)
@@ -407,6 +439,7 @@ int main(void)
         cmocka_unit_test(test_not_found_draws_no_needle),
         cmocka_unit_test(test_unanchored_targets_are_dashed),
         cmocka_unit_test(test_instructions),
+        cmocka_unit_test(test_click_to_frame_point),
         cmocka_unit_test(test_snapshot_error),
         cmocka_unit_test(test_golden_default_size),
         cmocka_unit_test(test_golden_large_window),

@@ -183,6 +183,47 @@ static void test_forced_phase_changes_are_events(void **s)
     fake_close(&src);
 }
 
+/* A plan made live (planning mode, later the control socket) is what the next frames guide to. */
+static void test_new_plan_applies(void **s)
+{
+    (void)s;
+    ng_config cfg;
+    config_defaults(&cfg);
+    cfg.roi = (ng_rect){ 10, 10, 300, 220 };
+    cfg.plan = (ng_plan){ .entry = { 20, 20 }, .l4_target = { 150, 150 }, .l5_target = { 130, 160 },
+                          .tolerance_mm = 2 };
+    ng_source src = { .ops = &fake_ops };
+    ng_errbuf err = { 0 };
+    fake_open(&src, NULL, &err);
+    char path[256];
+    snprintf(path, sizeof path, "%s/plan.jsonl", test_tmpdir());
+    FILE *tel = fopen(path, "w");
+    pipeline p;
+    assert_int_equal(pipeline_start(&p, &cfg, &src, tel, 60, 0, NULL, NULL, &err), 0);
+    while (atomic_load(&p.processed) < 10)
+        usleep(500);
+    ng_plan np = cfg.plan;
+    np.l4_target = ng_v2(200, 120);
+    pipeline_set_plan(&p, &np);
+    while (!pipeline_finished(&p))
+        usleep(1000);
+    pipeline_stop(&p);
+    fclose(tel);
+    FILE *f = fopen(path, "r");
+    char line[2048], last[2048] = "", first[2048] = "";
+    while (fgets(line, sizeof line, f)) {
+        if (!strstr(line, "\"frame\""))
+            continue;
+        if (!first[0])
+            strcpy(first, line);
+        strcpy(last, line);
+    }
+    fclose(f);
+    assert_non_null(strstr(first, "\"target_px\":[150.00,150.00]"));
+    assert_non_null(strstr(last, "\"target_px\":[200.00,120.00]"));
+    fake_close(&src);
+}
+
 /* A card sending MJPEG where every other frame is corrupt or cut short. */
 static uint8_t *jpeg;
 static size_t jpeg_size;
@@ -252,6 +293,7 @@ int main(void)
         cmocka_unit_test(test_slow_consumer_never_blocks_capture),
         cmocka_unit_test(test_frame_limit),
         cmocka_unit_test(test_forced_phase_changes_are_events),
+        cmocka_unit_test(test_new_plan_applies),
         cmocka_unit_test(test_corrupt_mjpeg_skipped_and_counted),
     };
     return test_cleanup_tmpdir(cmocka_run_group_tests(tests, NULL, NULL));
