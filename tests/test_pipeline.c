@@ -96,26 +96,48 @@ static void test_slow_consumer_never_blocks_capture(void **s)
     fake_close(&src);
 }
 
+/* A pipeline on the fake card for `frames` frames, its telemetry to TMP/name (path filled);
+ * cfg may carry a plan. */
+typedef struct {
+    ng_config cfg;
+    ng_source src;
+    pipeline p;
+    FILE *tel;
+    char path[256];
+} fake_run;
+
+static void fake_run_start(fake_run *r, const char *name, uint64_t frames, const ng_plan *plan)
+{
+    config_defaults(&r->cfg);
+    r->cfg.roi = (ng_rect){ 10, 10, 300, 220 };
+    if (plan)
+        r->cfg.plan = *plan;
+    r->src = (ng_source){ .ops = &fake_ops };
+    ng_errbuf err = { 0 };
+    fake_open(&r->src, NULL, &err);
+    snprintf(r->path, sizeof r->path, "%s/%s", test_tmpdir(), name);
+    r->tel = fopen(r->path, "w");
+    assert_int_equal(pipeline_start(&r->p, &r->cfg, &r->src, r->tel, frames, 0, NULL, NULL, &err), 0);
+}
+
+/* Waits for the frame limit, stops, closes the telemetry. */
+static void fake_run_finish(fake_run *r)
+{
+    while (!pipeline_finished(&r->p))
+        usleep(1000);
+    pipeline_stop(&r->p);
+    fclose(r->tel);
+    fake_close(&r->src);
+}
+
 static void test_frame_limit(void **s)
 {
     (void)s;
-    ng_config cfg;
-    config_defaults(&cfg);
-    cfg.roi = (ng_rect){ 10, 10, 300, 220 };
-    ng_source src = { .ops = &fake_ops };
-    ng_errbuf err = { 0 };
-    fake_open(&src, NULL, &err);
-    char path[256];
-    snprintf(path, sizeof path, "%s/t.jsonl", test_tmpdir());
-    FILE *tel = fopen(path, "w");
-    pipeline p;
-    assert_int_equal(pipeline_start(&p, &cfg, &src, tel, 25, 0, NULL, NULL, &err), 0);
-    while (!pipeline_finished(&p))
-        usleep(1000);
-    pipeline_stop(&p);
-    fclose(tel);
-    assert_int_equal(atomic_load(&p.processed), 25);
-    FILE *f = fopen(path, "r");
+    static fake_run r;
+    fake_run_start(&r, "t.jsonl", 25, NULL);
+    fake_run_finish(&r);
+    assert_int_equal(atomic_load(&r.p.processed), 25);
+    FILE *f = fopen(r.path, "r");
     char line[512];
     int n = 0;
     while (fgets(line, sizeof line, f)) {
@@ -134,7 +156,6 @@ static void test_frame_limit(void **s)
     }
     fclose(f);
     assert_int_equal(n, 25);
-    fake_close(&src);
 }
 
 /* Keys N/B and the control socket force phases from another thread: each change is an event
@@ -142,32 +163,21 @@ static void test_frame_limit(void **s)
 static void test_forced_phase_changes_are_events(void **s)
 {
     (void)s;
-    ng_config cfg;
-    config_defaults(&cfg);
-    cfg.roi = (ng_rect){ 10, 10, 300, 220 };
-    ng_source src = { .ops = &fake_ops };
-    ng_errbuf err = { 0 };
-    fake_open(&src, NULL, &err);
-    char path[256];
-    snprintf(path, sizeof path, "%s/forced.jsonl", test_tmpdir());
-    FILE *tel = fopen(path, "w");
-    pipeline p;
-    assert_int_equal(pipeline_start(&p, &cfg, &src, tel, 25, 0, NULL, NULL, &err), 0);
-    assert_true(pipeline_phase_step(&p, +1));
-    assert_true(pipeline_phase_step(&p, -1));
-    assert_false(pipeline_phase_step(&p, -1));
-    assert_true(pipeline_phase_set(&p, PHASE_L5_APPROACH));
-    assert_false(pipeline_phase_set(&p, PHASE_L5_APPROACH));
-    while (!pipeline_finished(&p))
-        usleep(1000);
-    pipeline_stop(&p);
-    fclose(tel);
+    static fake_run r;
+    fake_run_start(&r, "forced.jsonl", 25, NULL);
+    pipeline *p = &r.p;
+    assert_true(pipeline_phase_step(p, +1));
+    assert_true(pipeline_phase_step(p, -1));
+    assert_false(pipeline_phase_step(p, -1));
+    assert_true(pipeline_phase_set(p, PHASE_L5_APPROACH));
+    assert_false(pipeline_phase_set(p, PHASE_L5_APPROACH));
+    fake_run_finish(&r);
     static const char *const want[] = {
         "\"from\":\"idle\",\"to\":\"l4_approach\"",
         "\"from\":\"l4_approach\",\"to\":\"idle\"",
         "\"from\":\"idle\",\"to\":\"l5_approach\"",
     };
-    FILE *f = fopen(path, "r");
+    FILE *f = fopen(r.path, "r");
     char line[2048];
     int n = 0;
     while (fgets(line, sizeof line, f)) {
@@ -180,36 +190,23 @@ static void test_forced_phase_changes_are_events(void **s)
     }
     fclose(f);
     assert_int_equal(n, 3);
-    fake_close(&src);
 }
 
 /* A plan made live (planning mode, later the control socket) is what the next frames guide to. */
 static void test_new_plan_applies(void **s)
 {
     (void)s;
-    ng_config cfg;
-    config_defaults(&cfg);
-    cfg.roi = (ng_rect){ 10, 10, 300, 220 };
-    cfg.plan = (ng_plan){ .entry = { 20, 20 }, .l4_target = { 150, 150 }, .l5_target = { 130, 160 },
-                          .tolerance_mm = 2 };
-    ng_source src = { .ops = &fake_ops };
-    ng_errbuf err = { 0 };
-    fake_open(&src, NULL, &err);
-    char path[256];
-    snprintf(path, sizeof path, "%s/plan.jsonl", test_tmpdir());
-    FILE *tel = fopen(path, "w");
-    pipeline p;
-    assert_int_equal(pipeline_start(&p, &cfg, &src, tel, 60, 0, NULL, NULL, &err), 0);
-    while (atomic_load(&p.processed) < 10)
+    static const ng_plan plan = { .entry = { 20, 20 }, .l4_target = { 150, 150 },
+                                  .l5_target = { 130, 160 }, .tolerance_mm = 2 };
+    static fake_run r;
+    fake_run_start(&r, "plan.jsonl", 60, &plan);
+    while (atomic_load(&r.p.processed) < 10)
         usleep(500);
-    ng_plan np = cfg.plan;
+    ng_plan np = plan;
     np.l4_target = ng_v2(200, 120);
-    pipeline_set_plan(&p, &np);
-    while (!pipeline_finished(&p))
-        usleep(1000);
-    pipeline_stop(&p);
-    fclose(tel);
-    FILE *f = fopen(path, "r");
+    pipeline_set_plan(&r.p, &np);
+    fake_run_finish(&r);
+    FILE *f = fopen(r.path, "r");
     char line[2048], last[2048] = "", first[2048] = "";
     while (fgets(line, sizeof line, f)) {
         if (!strstr(line, "\"frame\""))
@@ -221,7 +218,6 @@ static void test_new_plan_applies(void **s)
     fclose(f);
     assert_non_null(strstr(first, "\"target_px\":[150.00,150.00]"));
     assert_non_null(strstr(last, "\"target_px\":[200.00,120.00]"));
-    fake_close(&src);
 }
 
 /* A card sending MJPEG where every other frame is corrupt or cut short. */
