@@ -31,6 +31,7 @@ void phase_opts_default(phase_opts *o)
     o->view_change = 0.5;
     o->advance_mm = 3.0;
     o->gone_ms = 1000;
+    o->near_mm = 5.0;
 }
 
 void phase_init(phase_machine *m, const phase_opts *o, const ng_plan *plan, double mm_per_px)
@@ -43,6 +44,7 @@ void phase_init(phase_machine *m, const phase_opts *o, const ng_plan *plan, doub
     m->near_since_ms = -1;
     m->last_seen_ms = -1;
     m->entered_ms = m->started_ms = m->ended_ms = -1;
+    m->closest_mm = 1e9;
 }
 
 /* Entering a phase starts its evidence afresh. */
@@ -59,6 +61,7 @@ static bool enter(phase_machine *m, ng_phase to, double t_ms, bool automatic, ph
         m->started_ms = t_ms;
     m->ended_ms = to == PHASE_DONE ? t_ms : -1;
     m->near_since_ms = -1;
+    m->closest_mm = 1e9;
     if (to == PHASE_WITHDRAW || to == PHASE_REPOSITION)
         m->depth_min_mm = 1e9;
     if (to == PHASE_IDLE || to == PHASE_L4_APPROACH)
@@ -81,6 +84,11 @@ static bool dwelt_at(phase_machine *m, const phase_input *in, ng_vec2 target)
     return in->t_ms - m->near_since_ms >= m->o.dwell_ms;
 }
 
+static bool gone(const phase_machine *m, const phase_input *in)
+{
+    return !in->needle && m->last_seen_ms >= 0 && in->t_ms - m->last_seen_ms >= m->o.gone_ms;
+}
+
 bool phase_update(phase_machine *m, const phase_input *in, phase_event *ev)
 {
     /* insertion depth: how far the tip is from the skin entry */
@@ -89,14 +97,22 @@ bool phase_update(phase_machine *m, const phase_input *in, phase_event *ev)
         m->last_seen_ms = in->t_ms;
     if (m->entered_ms < 0)
         m->entered_ms = in->t_ms;
+    if (in->needle && (m->phase == PHASE_L4_APPROACH || m->phase == PHASE_L5_APPROACH)) {
+        ng_vec2 target = m->phase == PHASE_L4_APPROACH ? m->plan.l4_target : m->plan.l5_target;
+        m->closest_mm = fmin(m->closest_mm, ng_v2_dist(in->tip, target) * m->mm_per_px);
+    }
     switch (m->phase) {
     case PHASE_IDLE:
         return in->needle && enter(m, PHASE_L4_APPROACH, in->t_ms, true, ev);
     case PHASE_L4_APPROACH:
         if (in->needle && depth > m->depth_max_mm)
             m->depth_max_mm = depth;
-        return dwelt_at(m, in, m->plan.l4_target) &&
-               enter(m, PHASE_L4_AT_TARGET, in->t_ms, true, ev);
+        if (dwelt_at(m, in, m->plan.l4_target))
+            return enter(m, PHASE_L4_AT_TARGET, in->t_ms, true, ev);
+        /* the target nearly reached, then the needle withdrawn: at_target went unseen */
+        return in->needle && m->closest_mm <= m->o.near_mm &&
+               depth < (1 - m->o.withdraw_frac) * m->depth_max_mm &&
+               enter(m, PHASE_WITHDRAW, in->t_ms, true, ev);
     case PHASE_L4_AT_TARGET:
         if (!in->needle)
             return false;
@@ -115,11 +131,12 @@ bool phase_update(phase_machine *m, const phase_input *in, phase_event *ev)
         return in->needle && depth >= m->depth_min_mm + m->o.advance_mm &&
                enter(m, PHASE_L5_APPROACH, in->t_ms, true, ev);
     case PHASE_L5_APPROACH:
-        return dwelt_at(m, in, m->plan.l5_target) &&
-               enter(m, PHASE_L5_AT_TARGET, in->t_ms, true, ev);
+        if (dwelt_at(m, in, m->plan.l5_target))
+            return enter(m, PHASE_L5_AT_TARGET, in->t_ms, true, ev);
+        /* the target nearly reached, then the needle gone: at_target went unseen */
+        return m->closest_mm <= m->o.near_mm && gone(m, in) && enter(m, PHASE_DONE, in->t_ms, true, ev);
     case PHASE_L5_AT_TARGET:
-        return !in->needle && m->last_seen_ms >= 0 && in->t_ms - m->last_seen_ms >= m->o.gone_ms &&
-               enter(m, PHASE_DONE, in->t_ms, true, ev);
+        return gone(m, in) && enter(m, PHASE_DONE, in->t_ms, true, ev);
     default:
         return false;
     }

@@ -31,6 +31,9 @@ typedef struct {
     double view_change;     /* image change (0 same view .. 1 unrelated) meaning a new view */
     double advance_mm;      /* after the rotation, the tip advancing this far: the L5 approach */
     double gone_ms;         /* at L5, the needle unseen this long: done */
+    double near_mm;         /* a tip that came this close to a target but never held within
+                             * tolerance (a faint tip lost against the bone) and was then withdrawn
+                             * or gone: that target's injection was done, move on */
 } phase_opts;
 
 void phase_opts_default(phase_opts *o);
@@ -58,6 +61,7 @@ typedef struct {
     double depth_max_mm;    /* deepest insertion seen at L4 */
     double depth_min_mm;    /* shallowest since the withdrawal */
     double last_seen_ms;    /* last confident needle */
+    double closest_mm;      /* the tip's closest approach to this phase's target */
     double entered_ms;      /* when the current phase began; < 0 before the first frame */
     double started_ms;      /* when the procedure left idle; < 0 not yet */
     double ended_ms;        /* when it reached done; < 0 not yet */

@@ -476,7 +476,7 @@ void overlay_draw(overlay *ov, const overlay_view *v)
         SDL_UpdateTexture(ov->video, NULL, v->argb, v->stride);
         SDL_RenderCopyF(r, ov->video, NULL, &dst);
         if (tr == TRUST_NONE) {   /* the last frame, dimmed: it is not live */
-            SDL_SetRenderDrawColor(r, 0, 0, 0, 130);
+            SDL_SetRenderDrawColor(r, 0, 0, 0, OVERLAY_DIM_ALPHA);
             SDL_RenderFillRectF(r, &dst);
         }
     }

@@ -13,6 +13,8 @@
 
 #define OVERLAY_FROZEN_MS 200.0   /* no new frame, or an unchanged picture, this long: FROZEN */
 #define OVERLAY_STALE_MS 100.0    /* a frame this old when drawn: STALE */
+/* A picture that is not live is drawn under black at this alpha (dimmed, still readable). */
+#define OVERLAY_DIM_ALPHA 130
 #define OVERLAY_FONT "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 #define OVERLAY_FONT_BOLD "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
 

@@ -104,6 +104,34 @@ static void test_whole_procedure(void **s)
     assert_true(fabs(phase_total_ms(&M, now + 3000) - 2000) < 1e-9);
 }
 
+/* A faint tip lost against the bone: it came within 5 mm of the target but never held within
+ * tolerance. Withdrawn past half its depth, the L4 injection was evidently done: withdraw. Gone
+ * after nearly reaching L5: done. A needle that never came near moves nothing. */
+static void test_target_nearly_reached_then_left(void **s)
+{
+    (void)s;
+    double len4 = ng_v2_dist(PLAN.entry, PLAN.l4_target) / 10;
+    assert_int_equal(feed(FRAME_MS, true, along(PLAN.l4_target, 5), 0), PHASE_L4_APPROACH);
+    /* only to 8 mm short, then back: a redirection in the approach, not a withdrawal */
+    assert_int_equal(feed(1500, true, along(PLAN.l4_target, len4 - 8), 0), PHASE_L4_APPROACH);
+    assert_int_equal(feed(500, true, along(PLAN.l4_target, 6), 0), PHASE_L4_APPROACH);
+    /* 3.5 mm short for 2 s (tolerance 2 mm: never at target), then withdrawn */
+    assert_int_equal(feed(2000, true, along(PLAN.l4_target, len4 - 3.5), 0), PHASE_L4_APPROACH);
+    assert_int_equal(feed(300, true, along(PLAN.l4_target, 0.6 * len4), 0), PHASE_L4_APPROACH);
+    assert_int_equal(feed(300, true, along(PLAN.l4_target, 8), 0), PHASE_WITHDRAW);
+    assert_int_equal(last.from, PHASE_L4_APPROACH);
+    assert_int_equal(feed(100, false, nowhere, 0.9), PHASE_REPOSITION);
+    double len5 = ng_v2_dist(PLAN.entry, PLAN.l5_target) / 10;
+    assert_int_equal(feed(300, true, along(PLAN.l5_target, 8), 0), PHASE_REPOSITION);
+    assert_int_equal(feed(300, true, along(PLAN.l5_target, 12), 0), PHASE_L5_APPROACH);
+    /* gone without coming near L5: not done */
+    assert_int_equal(feed(1500, false, nowhere, 0), PHASE_L5_APPROACH);
+    assert_int_equal(feed(1500, true, along(PLAN.l5_target, len5 - 4), 0), PHASE_L5_APPROACH);
+    assert_int_equal(feed(900, false, nowhere, 0), PHASE_L5_APPROACH);
+    assert_int_equal(feed(200, false, nowhere, 0), PHASE_DONE);
+    assert_int_equal(last.from, PHASE_L5_APPROACH);
+}
+
 static void test_dwell(void **s)
 {
     (void)s;
@@ -181,6 +209,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_whole_procedure, setup),
+        cmocka_unit_test_setup(test_target_nearly_reached_then_left, setup),
         cmocka_unit_test_setup(test_dwell, setup),
         cmocka_unit_test_setup(test_manual_overrides, setup),
         cmocka_unit_test_setup(test_names_and_event_json, setup),
