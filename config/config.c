@@ -418,7 +418,7 @@ int config_save(const ng_config *cfg, const char *path, ng_errbuf *err)
         return -1;
     }
     unlink(bak);
-    if (access(path, F_OK) == 0 && link(path, bak) < 0) {
+    if (link(path, bak) < 0 && errno != ENOENT) {   /* ENOENT: nothing there to keep */
         ng_err_add(err, "%s: cannot keep the old file as %s: %s", path, bak, strerror(errno));
         unlink(tmp);
         return -1;

@@ -146,9 +146,12 @@ static void save_plan(const ng_config *cfg, const run_opts *o, char *msg, size_t
     NG_INFO("run", "%s", msg);
 }
 
-/* What a completed planning step does. */
-static void apply_planning(pipeline *p, ng_config *cfg, planning_result r, const ng_plan *plan)
+/* What a planning step does; once the plan is made, the freeze planning began with ends. */
+static void apply_planning(pipeline *p, ng_config *cfg, planning_result r, const ng_plan *plan,
+                           bool *paused)
 {
+    if (r != PLANNING_MORE)
+        *paused = false;
     switch (r) {
     case PLANNING_NEW_PLAN:
         cfg->plan = *plan;
@@ -255,12 +258,11 @@ int cmd_run(int argc, char **argv)
                 ng_vec2 at;
                 if (ev.type == SDL_QUIT)
                     quit = true;
-                else if (ev.type == SDL_MOUSEBUTTONDOWN && planning_now && ev.button.button == SDL_BUTTON_LEFT &&
+                else if (ev.type == SDL_MOUSEBUTTONDOWN && planning_now &&
+                         ev.button.button == SDL_BUTTON_LEFT &&
                          overlay_frame_point(ov, ev.button.x, ev.button.y, &at)) {
-                    planning_result r = planning_click(&plan_mode, at);
-                    apply_planning(&p, &cfg, r, &plan_mode.plan);
-                    if (r != PLANNING_MORE)
-                        paused = false;
+                    apply_planning(&p, &cfg, planning_click(&plan_mode, at), &plan_mode.plan,
+                                   &paused);
                 } else if (ev.type == SDL_KEYDOWN)
                     switch (ev.key.keysym.sym) {
                     case SDLK_q: quit = true; break;
@@ -276,10 +278,8 @@ int cmd_run(int argc, char **argv)
                     case SDLK_b: pipeline_phase_step(&p, -1); break;
                     case SDLK_RETURN:
                         if (planning_now) {
-                            planning_result r = planning_accept(&plan_mode);
-                            apply_planning(&p, &cfg, r, &plan_mode.plan);
-                            if (r != PLANNING_MORE)
-                                paused = false;
+                            apply_planning(&p, &cfg, planning_accept(&plan_mode), &plan_mode.plan,
+                                           &paused);
                         } else {
                             pipeline_confirm_l5(&p, NULL);
                         }

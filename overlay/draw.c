@@ -115,12 +115,6 @@ void draw_dashed_circle(SDL_Renderer *r, ng_vec2 centre, float radius, float wid
     }
 }
 
-void draw_disc(SDL_Renderer *r, ng_vec2 centre, float radius, SDL_Color c)
-{
-    /* a ring as wide as the radius covers the disc */
-    ring(r, centre, radius / 2 + FEATHER / 4, radius + FEATHER / 2, 0, 2 * M_PI, c);
-}
-
 void draw_crosshair(SDL_Renderer *r, ng_vec2 centre, float size, float width, SDL_Color c)
 {
     draw_line(r, ng_v2(centre.x - size, centre.y), ng_v2(centre.x + size, centre.y), width, c);

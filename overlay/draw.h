@@ -16,7 +16,6 @@ void draw_circle(SDL_Renderer *r, ng_vec2 centre, float radius, float width, SDL
 /* A circle of n dashes (half of each arc drawn). */
 void draw_dashed_circle(SDL_Renderer *r, ng_vec2 centre, float radius, float width, int n,
                         SDL_Color c);
-void draw_disc(SDL_Renderer *r, ng_vec2 centre, float radius, SDL_Color c);
 void draw_crosshair(SDL_Renderer *r, ng_vec2 centre, float size, float width, SDL_Color c);
 
 #endif

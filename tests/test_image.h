@@ -30,6 +30,16 @@ static inline void image_rgb(SDL_Surface *s, int x, int y, Uint8 *r, Uint8 *g, U
     SDL_GetRGB(px, s->format, r, g, b);
 }
 
+/* The pixel at (x, y) is within tol of (R,G,B) in every channel; false outside the image. */
+static inline bool image_near(SDL_Surface *s, int x, int y, Uint8 R, Uint8 G, Uint8 B, int tol)
+{
+    if (x < 0 || y < 0 || x >= s->w || y >= s->h)
+        return false;
+    Uint8 r, g, b;
+    image_rgb(s, x, y, &r, &g, &b);
+    return abs(r - R) <= tol && abs(g - G) <= tol && abs(b - B) <= tol;
+}
+
 /* Pixels of a and b (same size) differing by more than the tolerance in any channel. */
 static inline int image_pixels_off(SDL_Surface *a, SDL_Surface *b)
 {

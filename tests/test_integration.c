@@ -6,7 +6,7 @@
 #include <json-c/json.h>
 #include <sys/wait.h>
 
-#include "test_util.h"
+#include "test_image.h"
 
 #include "guidance/phase.h"
 #include "overlay/overlay.h"
@@ -99,24 +99,14 @@ static int colour_near(SDL_Surface *s, ng_vec2 p, int r, Uint8 R, Uint8 G, Uint8
 {
     int n = 0;
     for (int y = (int)p.y - r; y <= (int)p.y + r; y++)
-        for (int x = (int)p.x - r; x <= (int)p.x + r; x++) {
-            if (x < 0 || y < 0 || x >= s->w || y >= s->h)
-                continue;
-            Uint32 px = ((Uint32 *)((Uint8 *)s->pixels + y * s->pitch))[x];
-            Uint8 pr, pg, pb;
-            SDL_GetRGB(px, s->format, &pr, &pg, &pb);
-            if (abs(pr - R) <= tol && abs(pg - G) <= tol && abs(pb - B) <= tol)
-                n++;
-        }
+        for (int x = (int)p.x - r; x <= (int)p.x + r; x++)
+            n += image_near(s, x, y, R, G, B, tol);
     return n;
 }
 
 static SDL_Surface *load_png(const char *path)
 {
-    SDL_Surface *raw = IMG_Load(path);
-    assert_non_null(raw);
-    SDL_Surface *s = SDL_ConvertSurfaceFormat(raw, SDL_PIXELFORMAT_ARGB8888, 0);
-    SDL_FreeSurface(raw);
+    SDL_Surface *s = image_load(path);
     assert_non_null(s);
     return s;
 }

@@ -36,15 +36,6 @@ static SDL_Surface *render_on(overlay *o, const overlay_view *v, const char *nam
 
 static SDL_Surface *render(const overlay_view *v, const char *name) { return render_on(ov, v, name); }
 
-static bool near_colour(SDL_Surface *s, int x, int y, Uint8 R, Uint8 G, Uint8 B, int tol)
-{
-    if (x < 0 || y < 0 || x >= s->w || y >= s->h)
-        return false;
-    Uint8 r, g, b;
-    image_rgb(s, x, y, &r, &g, &b);
-    return abs(r - R) <= tol && abs(g - G) <= tol && abs(b - B) <= tol;
-}
-
 /* Pixels within 2 px of the segment a-b (t from t0 to t1) that have colour (R,G,B) ± tol. */
 static int along(SDL_Surface *s, ng_vec2 a, ng_vec2 b, double t0, double t1, Uint8 R, Uint8 G,
                  Uint8 B, int tol)
@@ -54,7 +45,7 @@ static int along(SDL_Surface *s, ng_vec2 a, ng_vec2 b, double t0, double t1, Uin
         ng_vec2 p = ng_v2_lerp(a, b, t);
         for (int dy = -2; dy <= 2; dy++)
             for (int dx = -2; dx <= 2; dx++)
-                n += near_colour(s, (int)p.x + dx, (int)p.y + dy, R, G, B, tol);
+                n += image_near(s, (int)p.x + dx, (int)p.y + dy, R, G, B, tol);
     }
     return n;
 }
@@ -79,7 +70,7 @@ static int on_ring(SDL_Surface *s, const overlay_view *v, ng_vec2 c, double rad,
             ng_vec2 d = ng_v2(x - c.x, y - c.y);
             double r = ng_v2_len(d);
             n += fabs(r - rad) <= 3 && ng_v2_dot(d, on) > 0.5 * r &&
-                 near_colour(s, x, y, R, G, B, tol);
+                 image_near(s, x, y, R, G, B, tol);
         }
     return n;
 }
@@ -90,12 +81,12 @@ static int gaps_along(SDL_Surface *s, ng_vec2 a, ng_vec2 b, Uint8 R, Uint8 G, Ui
     int gaps = 0;
     for (double t = 0.2; t <= 0.8; t += 0.01) {
         ng_vec2 p = ng_v2_lerp(a, b, t);
-        gaps += !near_colour(s, (int)lround(p.x), (int)lround(p.y), R, G, B, 10);
+        gaps += !image_near(s, (int)lround(p.x), (int)lround(p.y), R, G, B, 10);
     }
     return gaps;
 }
 
-static bool dimmed(SDL_Surface *s) { return near_colour(s, 420, 120, 0, 0, 0, 70); }
+static bool dimmed(SDL_Surface *s) { return image_near(s, 420, 120, 0, 0, 0, 70); }
 
 static void test_confident_needle_is_solid_green(void **s)
 {
@@ -412,13 +403,13 @@ static void test_4k_layout(void **s)
     int top = -1, bottom = -1, x = 0;
     for (int xx = 0; xx < 3840 && top < 0; xx += 8)
         for (int y = 0; y < 400; y++)
-            if (near_colour(img, xx, y, 200, 40, 40, 40)) {
+            if (image_near(img, xx, y, 200, 40, 40, 40)) {
                 x = xx;
                 top = y;
                 break;
             }
     assert_true(top >= 0);
-    for (bottom = top; bottom < 600 && near_colour(img, x, bottom, 200, 40, 40, 60); bottom++) {}
+    for (bottom = top; bottom < 600 && image_near(img, x, bottom, 200, 40, 40, 60); bottom++) {}
     assert_true(bottom - top > 60);
     SDL_FreeSurface(img);
     overlay_free(big);

@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include "test_image.h"
 #include "test_overlay_view.h"
@@ -18,12 +17,6 @@ const char *__asan_default_options(void) { return "detect_leaks=0"; }
 
 static pid_t xvfb = -1;
 static char fb_path[256];
-
-static void sleep_ms(int ms)
-{
-    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-    nanosleep(&ts, NULL);
-}
 
 /* Starts Xvfb on a free display; 0, or -1 when it cannot. */
 static int start_xvfb(void)
@@ -49,7 +42,7 @@ static int start_xvfb(void)
             _exit(127);
         }
         for (int i = 0; i < 100 && access(sock, F_OK) != 0; i++)
-            sleep_ms(50);
+            usleep(50000);
         if (access(sock, F_OK) != 0) {
             kill(xvfb, SIGTERM);
             waitpid(xvfb, NULL, 0);
@@ -134,7 +127,7 @@ static void test_real_window_matches_golden(void **s)
         while (SDL_PollEvent(&ev)) {}
         overlay_draw(ov, &v);
         overlay_present(ov);
-        sleep_ms(100);
+        usleep(100000);
     }
     int x, y;
     overlay_window_position(ov, &x, &y);

@@ -9,7 +9,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
-#include "../test_util.h"
+#include "../test_image.h"
 #include "overlay/overlay.h"
 
 #include <stdbool.h>
@@ -277,15 +277,13 @@ static const uint8_t bars75[8][3] = {
  * changing (vivid's colour bars are a still picture: FROZEN after 200 ms). */
 static void check_bars(const char *png, int w, int h, double dim, const char *label)
 {
-    SDL_Surface *raw = IMG_Load(png);
-    assert_non_null(raw);
-    SDL_Surface *s = SDL_ConvertSurfaceFormat(raw, SDL_PIXELFORMAT_ARGB8888, 0);
-    SDL_FreeSurface(raw);
+    SDL_Surface *s = image_load(png);
+    assert_non_null(s);
     int y = h * 9 / 10;
     for (int b = 0; b < 8; b++) {
         int x = (2 * b + 1) * w / 16;
         Uint8 r, g, bl;
-        SDL_GetRGB(((Uint32 *)((Uint8 *)s->pixels + y * s->pitch))[x], s->format, &r, &g, &bl);
+        image_rgb(s, x, y, &r, &g, &bl);
         int want[3] = { (int)lround(bars75[b][0] * dim), (int)lround(bars75[b][1] * dim),
                         (int)lround(bars75[b][2] * dim) };
         if (abs(r - want[0]) > 40 || abs(g - want[1]) > 40 || abs(bl - want[2]) > 40)
@@ -496,16 +494,14 @@ static void test_starts_without_signal(void **s)
     sleep(1);
     assert_int_equal(finish(&d, true, 30), 0);
     /* the snapshot: a red NO SIGNAL banner across the top of the video */
-    SDL_Surface *raw = IMG_Load(d.png);
-    assert_non_null(raw);
-    SDL_Surface *img = SDL_ConvertSurfaceFormat(raw, SDL_PIXELFORMAT_ARGB8888, 0);
-    SDL_FreeSurface(raw);
+    SDL_Surface *img = image_load(d.png);
+    assert_non_null(img);
     int red = 0;   /* the reddest of the top rows */
     for (int y = 0; y < 100 && y < img->h; y++) {
         int row = 0;
         for (int x = 0; x < img->w; x++) {
             Uint8 r, g, b;
-            SDL_GetRGB(((Uint32 *)((Uint8 *)img->pixels + y * img->pitch))[x], img->format, &r, &g, &b);
+            image_rgb(img, x, y, &r, &g, &b);
             row += r > 140 && g < 60 && b < 60;
         }
         red = row > red ? row : red;
