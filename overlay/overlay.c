@@ -266,7 +266,10 @@ static void draw_plan(overlay *ov, const overlay_view *v, trust tr)
         bool on = t == active && !done;
         ng_vec2 tw = to_win(ov, guidance_target_point(&gs->plan, t));
         SDL_Color path = t == GD_TARGET_L4 ? rgba(OVL_PATH_L4, 255) : rgba(OVL_PATH_L5, 255);
-        path.a = on ? 255 : 180;   /* the phase's path bright, the other faded */
+        /* the phase's path bright, the other faded (thinner, a little translucent: at alpha 200
+         * its colour stays within 60 levels of its own over any background, so it still reads
+         * as that path's colour on bone or shadow) */
+        path.a = on ? 255 : 200;
         draw_dashed_line(r, e, tw, stroke(ov, on ? 3 : 2), stroke(ov, 10), stroke(ov, 7), path);
 
         /* A target the anatomy no longer holds, or one waiting for confirmation, is dashed:

@@ -244,10 +244,10 @@ static void test_run_on_simulator(void **s)
     /* The HUD panel is there. */
     CHECK(colour_near(img, ng_v2(l.width + 120, 240), 100, 24, 24, 28, 2) > 10000);
 #undef CHECK
+    SDL_FreeSurface(img);   /* before the verdict: a failed assert would leak it */
     if (!ok)
         dump_on_failure(png);
     assert_true(ok);
-    SDL_FreeSurface(img);
 
     /* The same sequence from its file, with the config simulate wrote beside it. */
     char conf[256], tel2[256];
