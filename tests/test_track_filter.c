@@ -120,6 +120,14 @@ static void test_calibrated_confidence(void **s)
     track_filter_update(&F, &none, &out);   /* coasting: never confident, whatever the fit */
     assert_true(out.features[2] == 1);
     assert_true(out.confidence < TRACK_CONFIDENT);
+    /* one frame without the needle costs the track half its standing, not all of it (11 updates
+     * since confirmation: 5 left, 6 with the next); misses in a row halve it again each */
+    track_filter_update(&F, &strong, &out);
+    assert_true(fabs(out.features[1] - 0.6) < 1e-9);
+    track_filter_update(&F, &none, &out);
+    track_filter_update(&F, &none, &out);
+    track_filter_update(&F, &strong, &out);
+    assert_true(fabs(out.features[1] - 0.2) < 1e-9);
 }
 
 static void test_smooths_and_follows_motion(void **s)

@@ -60,6 +60,31 @@ static void test_shaft_segment_on_a_faint_profile(void **s)
     assert_int_equal(shaft_segment(prof, 300, 0.2, 1.5, &a, &b), -1);
 }
 
+/* A shaft whose last part lies against bone: the echo against both sides has ended at 120, the
+ * echo against the probe's side goes on to 159 across a short dark gap. */
+static void test_shaft_extend_to_bone(void **s)
+{
+    (void)s;
+    float up[300];
+    for (int i = 0; i < 300; i++) {
+        bool shaft = i >= 40 && i < 160 && !(i >= 130 && i < 134);
+        up[i] = (shaft ? 1.0f : 0.0f) + 0.3f * noise();
+    }
+    int end = shaft_extend(up, 300, 40, 120, 10, 6);
+    if (abs(end - 159) > 3)
+        fail_msg("shaft carried on to %d, its end is at 159", end);
+    /* a gap longer than max_gap is not crossed, however bright what lies beyond */
+    for (int i = 120; i < 300; i++)
+        up[i] = (i >= 150 && i < 170 ? 3.0f : 0.0f) + 0.3f * noise();
+    end = shaft_extend(up, 300, 40, 119, 10, 6);
+    if (end > 125)
+        fail_msg("shaft ending at 119 carried on to %d, across 30 dark samples", end);
+    /* no echo over the probe's side along the shaft: nothing to carry on */
+    for (int i = 0; i < 300; i++)
+        up[i] = -1;
+    assert_int_equal(shaft_extend(up, 300, 40, 119, 10, 6), 119);
+}
+
 /* A log-compressed, blurred end of a shaft: amplitude 1 along the needle up to the edge, tissue
  * at 0.15 beyond, blurred by a Gaussian PSF, shown over 60 dB. */
 static void test_tip_edge_under_blur(void **s)
@@ -84,10 +109,13 @@ static void test_tip_edge_under_blur(void **s)
 }
 
 /* A clean synthetic frame: tissue grey with noise, a bright 3 px line from the entry towards
- * the L4 target, ending at 70 % of the way. */
-static void test_line_and_tip_on_a_synthetic_frame(void **s)
+ * the L4 target, ending at 70 % of the way; with bone, the needle's last part runs along a bright
+ * ledge of bone (1 mm thick, 10 degrees shallower than the needle, its shadow beneath) and the
+ * tip touches it at its edge, as at a target: within 1.5 mm of the needle over its last 5 mm, the
+ * bone takes away the shaft's contrast against its far side (without carrying the shaft on
+ * against the probe's side, the tip was found 5 mm short). */
+static void synthetic_frame(bool bone)
 {
-    (void)s;
     const int W = 640, H = 480;
     ng_plan plan = { .entry = { 150, 40 }, .l4_target = { 400, 340 }, .l5_target = { 360, 350 },
                      .tolerance_mm = 2 };
@@ -105,6 +133,13 @@ static void test_line_and_tip_on_a_synthetic_frame(void **s)
         for (int x = 0; x < W; x++) {
             double d = ng_dist_point_segment(ng_v2(x, y), start, tip);
             double v = 90 + 25 * noise() + (d < 1.5 ? 90 : 0);
+            if (bone) {   /* depth below the surface through the tip, and along it, in mm */
+                double b = a - 10 * M_PI / 180;
+                double below = (-(x - tip.x) * sin(b) + (y - tip.y) * cos(b)) * 0.15 - 0.2;
+                double along = ((x - tip.x) * cos(b) + (y - tip.y) * sin(b)) * 0.15;
+                if (below > 0 && along > -10 && along < 0.5)
+                    v = below < 1.0 ? 200 + 25 * noise() : 20 + 5 * noise();
+            }
             img[y * W + x] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
         }
     ng_track m;
@@ -112,10 +147,12 @@ static void test_line_and_tip_on_a_synthetic_frame(void **s)
     assert_true(m.found);
     double err_deg = ng_line_angle_diff_deg(m.angle_deg, a * 180 / M_PI);
     double tip_mm = ng_v2_dist(m.tip, tip) * 0.15;
-    printf("synthetic line: angle error %.2f deg, tip error %.2f mm, confidence %.2f\n", err_deg,
-           tip_mm, m.confidence);
+    if (ng_v2_dot(ng_v2_sub(m.tip, tip), dir) < 0)
+        tip_mm = -tip_mm;   /* short of the tip */
+    printf("synthetic line%s: angle error %.2f deg, tip error %.2f mm, confidence %.2f\n",
+           bone ? " against bone" : "", err_deg, tip_mm, m.confidence);
     assert_true(err_deg < 1.0);      /* the Hough peak and its refinement */
-    assert_true(tip_mm < 1.0);
+    assert_true(fabs(tip_mm) < 1.0);
     assert_true(m.confidence >= TRACK_CONFIDENT);
 
     /* the same frame without the line: nothing confident */
@@ -130,6 +167,18 @@ static void test_line_and_tip_on_a_synthetic_frame(void **s)
     tracker_free(t);
 }
 
+static void test_line_and_tip_on_a_synthetic_frame(void **s)
+{
+    (void)s;
+    synthetic_frame(false);
+}
+
+static void test_tip_against_bone_on_a_synthetic_frame(void **s)
+{
+    (void)s;
+    synthetic_frame(true);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -137,6 +186,8 @@ int main(void)
         cmocka_unit_test(test_tip_on_a_step_profile),
         cmocka_unit_test(test_shaft_segment_on_a_faint_profile),
         cmocka_unit_test(test_line_and_tip_on_a_synthetic_frame),
+        cmocka_unit_test(test_tip_against_bone_on_a_synthetic_frame),
+        cmocka_unit_test(test_shaft_extend_to_bone),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

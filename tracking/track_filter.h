@@ -34,7 +34,7 @@ typedef struct {
     ng_vec2 tip, vel, start;
     double angle, confidence;
     int misses;
-    int hits;            /* consecutive frames the track was updated by a measurement */
+    int hits;            /* frames the track was updated by a measurement, halved by each miss */
     /* a candidate that does not fit the track (or, lost, the one being confirmed) */
     bool have_alt;
     ng_track alt;

@@ -21,6 +21,7 @@
 #define SCAN_STEP 2             /* the line scan samples every second working pixel (0.6 mm) */
 #define SCAN_PEAKS 2            /* lines of the line scan walked, after the Hough's */
 #define SCAN_MIN 3.0            /* and only those this far over their neighbours (noise sd) */
+#define SHAFT_GAP_MM 1.5        /* the shaft carried on to its tip across dark gaps this long */
 
 void tracker_opts_default(tracker_opts *o, ng_rect roi, double mm_per_px, const ng_plan *plan)
 {
@@ -381,6 +382,33 @@ int shaft_segment(const float *prof, int n, double k0, double clip, int *start, 
     return 0;
 }
 
+/* The shaft prof[start..end] carried on along up[], its echo against the probe's side alone, as
+ * far as that still pays (each sample worth its echo less half the shaft's mean), across gaps
+ * of at most max_gap samples. Where the needle lies against bone, the side beyond the shaft is
+ * bright too and the echo against both sides ends short of the tip; the side towards the probe
+ * is tissue there. Returns the new end (end when nothing pays). */
+int shaft_extend(const float *up, int n, int start, int end, double clip, int max_gap)
+{
+    double mean = 0;
+    for (int s = start; s <= end; s++)
+        mean += fmin(up[s], clip);
+    double k = 0.5 * mean / (end - start + 1);
+    if (k <= 0)
+        return end;
+    double run = 0, best = 0;
+    int best_s = end;
+    for (int s = end + 1; s < n; s++) {
+        run += fmin(up[s], clip) - k;
+        if (run > best) {
+            best = run;
+            best_s = s;
+        } else if (run < best - k * max_gap) {
+            break;
+        }
+    }
+    return best_s;
+}
+
 /* Bilinear sample of the working image; outside reads 0. */
 static float sample_img(const tracker *t, double x, double y)
 {
@@ -476,13 +504,13 @@ static double measure_line(tracker *t, int best, int ncand, float thr, float lev
     double t0 = ng_v2_dot(ng_v2_sub(t->entry, centre), dir);
     int steps = (int)(hypot(t->w, t->h) + fabs(t0));
     if (steps + 1 > t->prof_cap) {
-        float *grown = realloc(t->prof, sizeof(float) * (size_t)(steps + 1));
+        float *grown = realloc(t->prof, 2 * sizeof(float) * (size_t)(steps + 1));
         if (!grown)
             return 0;
         t->prof = grown;
         t->prof_cap = steps + 1;
     }
-    float *prof = t->prof;
+    float *prof = t->prof, *prof_up = t->prof + t->prof_cap;
     /* Echo on the line minus the echo on parallel lines ~1.5 mm either side. */
     int side = (int)lround(1.5 / t->px_mm);
     ng_vec2 up = nrm.y < 0 ? nrm : ng_v2_scale(nrm, -1);   /* towards the probe */
@@ -491,10 +519,21 @@ static double measure_line(tracker *t, int best, int ncand, float thr, float lev
         float bg = 0.5f * (across(t, ng_v2_add(p, ng_v2_scale(nrm, side)), up) +
                            across(t, ng_v2_sub(p, ng_v2_scale(nrm, side)), up));
         prof[s] = across(t, p, up) - bg;
+        /* raw echo: the local contrast next to bone is taken against the bone's own brightness */
+        ng_vec2 q = ng_v2_add(p, ng_v2_scale(up, side));
+        prof_up[s] = sample_img(t, p.x, p.y) - sample_img(t, q.x, q.y);
+        /* Not carried on over a shadow: a line there runs on the bone's own surface, which the
+         * needle does not enter. Shadow at two distances: a dark speckle is smaller. */
+        ng_vec2 r = ng_v2_sub(p, ng_v2_scale(up, side));
+        ng_vec2 r2 = ng_v2_sub(p, ng_v2_scale(up, 1.5 * side));
+        if (fmaxf(sample_img(t, r.x, r.y), sample_img(t, r2.x, r2.y)) < 0.5f * level)
+            prof_up[s] = fminf(prof_up[s], 0);
         /* A needle echoes above the mean tissue level: a speck in an anechoic pool or in a
          * bone's shadow stands out of its dark surroundings but is not the shaft. */
-        if (sample_img(t, p.x, p.y) < level)
+        if (sample_img(t, p.x, p.y) < level) {
             prof[s] = fminf(prof[s], 0);
+            prof_up[s] = fminf(prof_up[s], 0);
+        }
     }
     /* The shaft: the stretch of the line with the most echo above half its own level. A walk
      * of samples above a threshold breaks up on a faint shaft; the sum bridges its dark gaps. */
@@ -511,11 +550,18 @@ static double measure_line(tracker *t, int best, int ncand, float thr, float lev
     double run_total = 0;
     for (int s = best_start; s <= best_end; s++)
         run_total += prof[s];
-    best_end = tip_step(prof, steps, best_start, best_end, t->px_mm);
+    int shaft_end = best_end;
+    best_end = shaft_extend(prof_up, steps + 1, best_start, best_end, 255,
+                            (int)lround(SHAFT_GAP_MM / t->px_mm));
+    bool extended = best_end > shaft_end;
+    /* carried on against the probe's side: its tip is found on that profile too */
+    best_end = tip_step(extended ? prof_up : prof, steps, best_start, best_end, t->px_mm);
     double tip_s = best_end + refine_tip(t, centre, dir, t0 + best_end, nrm);
-    double len_mm = (tip_s - best_start) * t->px_mm;
-    double contrast = run_total / (best_end - best_start + 1) / csd;
-    double fill = (double)best_on / (best_end - best_start + 1);
+    /* the evidence is the shaft seen against both sides: carried on, a short bright speck
+     * would grow into a confident shaft */
+    double len_mm = ((extended ? shaft_end : tip_s) - best_start) * t->px_mm;
+    double contrast = run_total / (shaft_end - best_start + 1) / csd;
+    double fill = (double)best_on / (shaft_end - best_start + 1);
     /* full credit from 16 mm of visible shaft (12 mm: +1 % detection but 1.2 % false +) */
     double c = fmin(1, fmax(0, (contrast - 0.3) / 1.0)) * fmin(1, len_mm / 16) * fmin(1, fill / 0.6);
 

@@ -58,6 +58,9 @@ int tip_step(const float *prof, int steps, int start, int end, double px_mm);
 /* The stretch of prof[0..n) most likely to be the shaft: a maximum-sum segment of the clipped
  * echo less half its own mean (at least k0). -1 when none. */
 int shaft_segment(const float *prof, int n, double k0, double clip, int *start, int *end);
+/* The shaft prof[start..end] carried on along up[] (its echo against the probe's side alone)
+ * while that pays, across gaps of at most max_gap samples: the new end. */
+int shaft_extend(const float *up, int n, int start, int end, double clip, int max_gap);
 /* The tip to a fraction of a sample on a raw echo profile (grey, one sample per step_mm) near
  * the coarse tip index: where the echo falls 6 dB below the shaft's level. */
 double tip_edge(const float *prof, int n, int coarse, double step_mm, double grey_per_db);
