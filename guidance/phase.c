@@ -84,6 +84,12 @@ static bool dwelt_at(phase_machine *m, const phase_input *in, ng_vec2 target)
     return in->t_ms - m->near_since_ms >= m->o.dwell_ms;
 }
 
+/* The tip back along the shaft by more than withdraw_frac of the deepest insertion. */
+static bool withdrawn(const phase_machine *m, double depth)
+{
+    return depth < (1 - m->o.withdraw_frac) * m->depth_max_mm;
+}
+
 static bool gone(const phase_machine *m, const phase_input *in)
 {
     return !in->needle && m->last_seen_ms >= 0 && in->t_ms - m->last_seen_ms >= m->o.gone_ms;
@@ -110,16 +116,14 @@ bool phase_update(phase_machine *m, const phase_input *in, phase_event *ev)
         if (dwelt_at(m, in, m->plan.l4_target))
             return enter(m, PHASE_L4_AT_TARGET, in->t_ms, true, ev);
         /* the target nearly reached, then the needle withdrawn: at_target went unseen */
-        return in->needle && m->closest_mm <= m->o.near_mm &&
-               depth < (1 - m->o.withdraw_frac) * m->depth_max_mm &&
+        return in->needle && m->closest_mm <= m->o.near_mm && withdrawn(m, depth) &&
                enter(m, PHASE_WITHDRAW, in->t_ms, true, ev);
     case PHASE_L4_AT_TARGET:
         if (!in->needle)
             return false;
         if (depth > m->depth_max_mm)
             m->depth_max_mm = depth;
-        return depth < (1 - m->o.withdraw_frac) * m->depth_max_mm &&
-               enter(m, PHASE_WITHDRAW, in->t_ms, true, ev);
+        return withdrawn(m, depth) && enter(m, PHASE_WITHDRAW, in->t_ms, true, ev);
     case PHASE_WITHDRAW:
     case PHASE_REPOSITION:
         if (in->needle && depth < m->depth_min_mm)

@@ -224,6 +224,35 @@ static void banner(overlay *ov, int slot, SDL_Color bg, const char *s)
     text(ov, F_BIG, box.x + pad, box.y + pad / 2, rgba(255, 255, 255, 255), 0, s);
 }
 
+/* What the picture on screen is, the reasons it is not live most serious first: the banners
+ * name the reason, the trust level follows from it. */
+typedef enum {
+    PIC_NO_FRAME,      /* nothing received yet */
+    PIC_SOURCE,        /* the source has a problem (no signal, ended, ...) */
+    PIC_NO_NEW_FRAME,  /* nothing new for OVERLAY_FROZEN_MS */
+    PIC_UNCHANGED,     /* frames arrive, the image has not changed (the scanner's freeze) */
+    PIC_PAUSED,        /* the user froze the display */
+    PIC_LATE,          /* the frame shown is more than OVERLAY_STALE_MS old */
+    PIC_LIVE
+} picture;
+
+static picture picture_of(const overlay_view *v)
+{
+    if (!v->argb)
+        return PIC_NO_FRAME;
+    if (v->source_problem)
+        return PIC_SOURCE;
+    if (v->stale_ms > OVERLAY_FROZEN_MS)
+        return PIC_NO_NEW_FRAME;
+    if (v->still_ms >= OVERLAY_FROZEN_MS)
+        return PIC_UNCHANGED;
+    if (v->paused)
+        return PIC_PAUSED;
+    if (v->latency_ms > OVERLAY_STALE_MS)
+        return PIC_LATE;
+    return PIC_LIVE;
+}
+
 /* How much of the picture can be trusted. */
 typedef enum {
     TRUST_LIVE,       /* a current frame: the needle and the numbers may be shown */
@@ -231,14 +260,9 @@ typedef enum {
     TRUST_NONE        /* no frame, no signal, frozen: no needle at all */
 } trust;
 
-static trust trust_of(const overlay_view *v)
+static trust trust_of(picture pic)
 {
-    if (!v->argb || v->source_problem || v->stale_ms > OVERLAY_FROZEN_MS ||
-        v->still_ms >= OVERLAY_FROZEN_MS)
-        return TRUST_NONE;
-    if (v->paused || v->latency_ms > OVERLAY_STALE_MS)
-        return TRUST_DELAYED;
-    return TRUST_LIVE;
+    return pic <= PIC_UNCHANGED ? TRUST_NONE : pic < PIC_LIVE ? TRUST_DELAYED : TRUST_LIVE;
 }
 
 static SDL_Color target_colour(ng_target t)
@@ -431,20 +455,24 @@ static void draw_help(overlay *ov)
 }
 
 /* The banners, most serious first. */
-static void draw_banners(overlay *ov, const overlay_view *v)
+static void draw_banners(overlay *ov, const overlay_view *v, picture pic)
 {
     int slot = 0;
     char msg[96];
-    if (!v->argb)
+    switch (pic) {
+    case PIC_NO_FRAME:
         banner(ov, slot++, RED_BG, v->source_problem ? v->source_problem : "WAITING FOR VIDEO");
-    else if (v->source_problem)
-        banner(ov, slot++, RED_BG, v->source_problem);
-    else if (v->stale_ms > OVERLAY_FROZEN_MS) {
+        break;
+    case PIC_SOURCE: banner(ov, slot++, RED_BG, v->source_problem); break;
+    case PIC_NO_NEW_FRAME:
         snprintf(msg, sizeof msg, "FROZEN: no new frame for %.1f s", v->stale_ms / 1000);
         banner(ov, slot++, RED_BG, msg);
-    } else if (v->still_ms >= OVERLAY_FROZEN_MS) {
+        break;
+    case PIC_UNCHANGED:
         snprintf(msg, sizeof msg, "FROZEN: picture unchanged for %.1f s", v->still_ms / 1000);
         banner(ov, slot++, RED_BG, msg);
+        break;
+    default: break;
     }
     if (v->prompt)   /* planning: the one thing asked of the user now */
         banner(ov, slot++, BLUE_BG, v->prompt);
@@ -452,9 +480,9 @@ static void draw_banners(overlay *ov, const overlay_view *v)
         banner(ov, slot++, GREY_BG, v->message);
     if (slot)
         return;   /* nothing below matters on a picture that is not live, or while planning */
-    if (v->paused)
+    if (pic == PIC_PAUSED)
         banner(ov, slot++, BLUE_BG, "PAUSED (Space): not live");
-    else if (v->latency_ms > OVERLAY_STALE_MS) {
+    else if (pic == PIC_LATE) {
         snprintf(msg, sizeof msg, "STALE: video %.0f ms behind", v->latency_ms);
         banner(ov, slot++, AMBER_BG, msg);
     }
@@ -474,7 +502,8 @@ void overlay_draw(overlay *ov, const overlay_view *v)
     SDL_RenderClear(r);
     SDL_FRect dst = { (float)ov->off_x, (float)ov->off_y, (float)(ov->frame_w * ov->scale),
                       (float)(ov->frame_h * ov->scale) };
-    trust tr = trust_of(v);
+    picture pic = picture_of(v);
+    trust tr = trust_of(pic);
     if (v->argb && v->width == ov->frame_w && v->height == ov->frame_h) {
         SDL_UpdateTexture(ov->video, NULL, v->argb, v->stride);
         SDL_RenderCopyF(r, ov->video, NULL, &dst);
@@ -486,7 +515,7 @@ void overlay_draw(overlay *ov, const overlay_view *v)
     draw_plan(ov, v, tr);
     draw_needle(ov, v, tr);
     draw_panel(ov, v, tr);
-    draw_banners(ov, v);
+    draw_banners(ov, v, pic);
     if (v->help)
         draw_help(ov);
 }

@@ -343,6 +343,15 @@ double tip_edge(const float *prof, int n, int coarse, double step_mm, double gre
     return coarse;
 }
 
+/* Mean of prof[a..b], each sample clipped at clip. */
+static double clipped_mean(const float *prof, int a, int b, double clip)
+{
+    double sum = 0;
+    for (int s = a; s <= b; s++)
+        sum += fmin(prof[s], clip);
+    return sum / (b - a + 1);
+}
+
 /* The stretch of a noisy echo profile most likely to be the shaft: the segment whose samples
  * (clipped at clip: one bright layer crossing the line is not a shaft) exceed k by the most in
  * total, with k half the segment's own mean echo (a shift of the mean by m is best told from
@@ -370,11 +379,7 @@ int shaft_segment(const float *prof, int n, double k0, double clip, int *start, 
             return -1;
         *start = a;
         *end = b;
-        double mean = 0;
-        for (int s = a; s <= b; s++)
-            mean += fmin(prof[s], clip);
-        mean /= b - a + 1;
-        double next = fmax(k0, 0.5 * mean);
+        double next = fmax(k0, 0.5 * clipped_mean(prof, a, b, clip));
         if (fabs(next - k) < 1e-3 * fabs(k) + 1e-9)
             break;
         k = next;
@@ -389,10 +394,7 @@ int shaft_segment(const float *prof, int n, double k0, double clip, int *start, 
  * is tissue there. Returns the new end (end when nothing pays). */
 int shaft_extend(const float *up, int n, int start, int end, double clip, int max_gap)
 {
-    double mean = 0;
-    for (int s = start; s <= end; s++)
-        mean += fmin(up[s], clip);
-    double k = 0.5 * mean / (end - start + 1);
+    double k = 0.5 * clipped_mean(up, start, end, clip);
     if (k <= 0)
         return end;
     double run = 0, best = 0;
@@ -520,8 +522,9 @@ static double measure_line(tracker *t, int best, int ncand, float thr, float lev
                            across(t, ng_v2_sub(p, ng_v2_scale(nrm, side)), up));
         prof[s] = across(t, p, up) - bg;
         /* raw echo: the local contrast next to bone is taken against the bone's own brightness */
+        float echo = sample_img(t, p.x, p.y);
         ng_vec2 q = ng_v2_add(p, ng_v2_scale(up, side));
-        prof_up[s] = sample_img(t, p.x, p.y) - sample_img(t, q.x, q.y);
+        prof_up[s] = echo - sample_img(t, q.x, q.y);
         /* Not carried on over a shadow: a line there runs on the bone's own surface, which the
          * needle does not enter. Shadow at two distances: a dark speckle is smaller. */
         ng_vec2 r = ng_v2_sub(p, ng_v2_scale(up, side));
@@ -530,7 +533,7 @@ static double measure_line(tracker *t, int best, int ncand, float thr, float lev
             prof_up[s] = fminf(prof_up[s], 0);
         /* A needle echoes above the mean tissue level: a speck in an anechoic pool or in a
          * bone's shadow stands out of its dark surroundings but is not the shaft. */
-        if (sample_img(t, p.x, p.y) < level) {
+        if (echo < level) {
             prof[s] = fminf(prof[s], 0);
             prof_up[s] = fminf(prof_up[s], 0);
         }
