@@ -15,7 +15,7 @@ $(error scripts/deps.sh failed; run it as root)
 endif
 endif
 
-PKGS := sdl2 SDL2_ttf SDL2_image inih json-c libavutil
+PKGS := sdl2 SDL2_ttf SDL2_image inih json-c libavutil libavformat libavcodec libswscale
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS := $(shell pkg-config --libs $(PKGS)) -lyuv -lstdc++
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka libjpeg)
@@ -28,7 +28,7 @@ CFLAGS += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize
 LDFLAGS += -fsanitize=address,undefined
 endif
 
-MODULES := util config capture sim tracking guidance overlay daemon
+MODULES := util config capture sim tracking guidance overlay record daemon
 LIB_SRC := $(filter-out daemon/main.c,$(foreach m,$(MODULES),$(wildcard $(m)/*.c)))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 LIB := $(BUILD)/libneedleguide.a

@@ -65,6 +65,7 @@ static ng_frame *frame_new(ng_pixfmt fmt, int width, int height, size_t size)
         return NULL;
     }
     f->fmt = fmt;
+    f->pts_ms = -1;
     f->width = width;
     f->height = height;
     f->size = size;

@@ -29,6 +29,8 @@ typedef struct ng_frame {
     int stride[3];
     size_t size;           /* bytes in all planes (MJPEG: bytes of the JPEG) */
     uint8_t *data;
+    int64_t pts_ms;        /* files: the frame's time in the file; -1 for live sources */
+    bool discontinuity;    /* not the frame after the last one (a seek, a loop): start afresh */
 } ng_frame;
 
 const char *pixfmt_name(ng_pixfmt fmt);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "util/clock.h"
 
@@ -41,6 +42,33 @@ int source_spec_parse(const char *text, ng_source_spec *spec, char *why, size_t 
     return 0;
 }
 
+void playback_init(ng_playback *pb)
+{
+    atomic_init(&pb->paused, false);
+    atomic_init(&pb->speed_pct, 100);
+    atomic_init(&pb->step, 0);
+    atomic_init(&pb->seek_ms, 0);
+    atomic_init(&pb->loop, false);
+    atomic_init(&pb->position_ms, 0);
+    atomic_init(&pb->duration_ms, 0);
+}
+
+/* Y4M files (by name or by content) go to our own reader (exact, and fuzzed); everything else
+ * to FFmpeg. */
+static bool is_y4m(const char *path)
+{
+    size_t len = strlen(path);
+    if (len > 4 && !strcasecmp(path + len - 4, ".y4m"))
+        return true;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return true;
+    char magic[10] = { 0 };
+    size_t n = fread(magic, 1, sizeof magic, f);
+    fclose(f);
+    return n == sizeof magic && !memcmp(magic, "YUV4MPEG2 ", sizeof magic);
+}
+
 void source_opts_default(ng_source_opts *o)
 {
     memset(o, 0, sizeof *o);
@@ -55,7 +83,7 @@ ng_source *source_open(const ng_source_spec *spec, const ng_source_opts *opts, n
     const ng_source_ops *ops = NULL;
     switch (spec->kind) {
     case NG_SRC_SIM: ops = &source_sim_ops; break;
-    case NG_SRC_FILE: ops = &source_y4m_ops; break;
+    case NG_SRC_FILE: ops = is_y4m(spec->path) ? &source_y4m_ops : &source_av_ops; break;
     case NG_SRC_V4L2: ops = &source_v4l2_ops; break;
     }
     ng_source *src = calloc(1, sizeof *src);

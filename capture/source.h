@@ -1,8 +1,10 @@
 /* Frame sources behind one small ops table: open, next frame, close.
- * sim:SEED (built-in simulated scan), file:PATH (Y4M); v4l2 slots in the same way. */
+ * sim:SEED (built-in simulated scan), file:PATH (Y4M by our reader, any other video through
+ * FFmpeg), v4l2:/dev/videoN (capture cards). */
 #ifndef NG_SOURCE_H
 #define NG_SOURCE_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -24,15 +26,30 @@ typedef struct {
 /* Parses "sim:SEED", "file:PATH" or "v4l2:/dev/videoN". On error writes what was expected to why. */
 int source_spec_parse(const char *text, ng_source_spec *spec, char *why, size_t whylen);
 
+/* Playing a file for training (replay): the main thread asks, the file source does. */
+typedef struct {
+    atomic_bool paused;
+    atomic_int speed_pct;        /* 100: real time */
+    atomic_int step;             /* paused: frames to step (+1 next, -1 previous), taken by the source */
+    atomic_llong seek_ms;        /* a jump asked for (relative, ms; 0: none), taken by the source */
+    atomic_bool loop;            /* at the end, start again */
+    atomic_llong position_ms;    /* the source's: the last frame's time in the file */
+    atomic_llong duration_ms;    /* the source's: the file's length (0: unknown) */
+} ng_playback;
+
+void playback_init(ng_playback *pb);
+
 typedef struct {
     double fps;   /* pacing for sources without their own rate (sim); asked of capture cards */
     bool fast;    /* no pacing: as fast as possible */
+    bool every_frame;   /* files: each frame waits until processing took the last (no skips) */
     /* capture cards */
     v4l2_format_want format;
     int width, height;     /* 0: keep the device's (or the DV timings') */
     int input;             /* -1: keep the current input */
     int buffers;           /* mmap buffers, 2..32 */
     const v4l2_ops *ops;   /* NULL: the real system calls */
+    ng_playback *play;     /* files: pause, step, speed, seek, loop; NULL: play once */
 } ng_source_opts;
 
 void source_opts_default(ng_source_opts *o);
@@ -84,6 +101,7 @@ void source_pace(ng_source_pacer *p, double fps, bool fast);
 
 extern const ng_source_ops source_sim_ops;
 extern const ng_source_ops source_y4m_ops;
+extern const ng_source_ops source_av_ops;
 extern const ng_source_ops source_v4l2_ops;
 
 #endif

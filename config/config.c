@@ -148,6 +148,36 @@ static int parse_rect(const char *v, void *dst, char *why, size_t n)
     return 0;
 }
 
+static int parse_dir(const char *v, void *dst, char *why, size_t n)
+{
+    if (strlen(v) >= sizeof ((ng_record_config *)0)->dir) {
+        snprintf(why, n, "expected a folder path shorter than %zu characters",
+                 sizeof ((ng_record_config *)0)->dir);
+        return -1;
+    }
+    snprintf((char *)dst, sizeof ((ng_record_config *)0)->dir, "%s", v);
+    return 0;
+}
+
+/* A mask adds one more region; the key may be given again. */
+static int parse_mask(const char *v, void *dst, char *why, size_t n)
+{
+    ng_record_config *rc = dst;
+    double r[4];
+    if (parse_numbers(v, r, 4) < 0 || r[0] < 0 || r[1] < 0 || r[2] < 1 || r[3] < 1 ||
+        r[0] + r[2] > 16384 || r[1] + r[3] > 16384 || r[0] != floor(r[0]) ||
+        r[1] != floor(r[1]) || r[2] != floor(r[2]) || r[3] != floor(r[3])) {
+        snprintf(why, n, "expected X,Y,W,H in whole pixels of the captured frame");
+        return -1;
+    }
+    if (rc->nmasks == NG_MAX_MASKS) {
+        snprintf(why, n, "at most %d masks", NG_MAX_MASKS);
+        return -1;
+    }
+    rc->masks[rc->nmasks++] = (ng_rect){ (int)r[0], (int)r[1], (int)r[2], (int)r[3] };
+    return 0;
+}
+
 static int parse_bool(const char *v, void *dst, char *why, size_t n)
 {
     static const char *const yes[] = { "yes", "true", "on", "1" };
@@ -206,7 +236,12 @@ static const key_spec keys[] = {
     KEY("plan", "tolerance_mm", parse_tolerance, plan.tolerance_mm),
     KEY("display", "fullscreen", parse_bool, fullscreen),
     KEY("display", "headless", parse_headless, headless),
+    KEY("record", "dir", parse_dir, record.dir),
+    KEY("record", "start", parse_bool, record.start),
+    KEY("record", "mask", parse_mask, record),
 };
+/* keys that may be given more than once, each adding to a list */
+static bool repeatable(const key_spec *k) { return k->parse == parse_mask; }
 #define NKEYS (sizeof keys / sizeof keys[0])
 
 static bool section_known(const char *section)
@@ -227,7 +262,7 @@ int config_set(ng_config *cfg, const char *origin, int line, const char *section
         snprintf(where, sizeof where, "%s", origin);
 
     if (!section_known(section)) {
-        ng_err_add(err, "%s: unknown section [%s] (expected capture, image, plan or display)",
+        ng_err_add(err, "%s: unknown section [%s] (expected capture, image, plan, display or record)",
                    where, section);
         return -1;
     }
@@ -284,7 +319,7 @@ static int load_handler(void *user, const char *section, const char *name, const
     for (size_t i = 0; i < NKEYS; i++) {
         if (strcmp(keys[i].section, section) || strcmp(keys[i].key, name))
             continue;
-        if (c->first_line[i]) {
+        if (c->first_line[i] && !repeatable(&keys[i])) {
             ng_err_add(c->err, "%s:%d: [%s] %s given twice (first at line %d)", c->path,
                        c->line, section, name, c->first_line[i]);
             c->errors++;
@@ -292,23 +327,20 @@ static int load_handler(void *user, const char *section, const char *name, const
         }
         c->first_line[i] = c->line;
     }
+    int masks = c->cfg->record.nmasks;
     if (config_set(c->cfg, c->path, c->line, section, name, value, c->err) < 0)
         c->errors++;
+    else if (c->cfg->record.nmasks > masks)
+        c->cfg->record.mask_line[masks] = c->line;
     /* Always "success" for inih: our own messages are better than its line number. */
     return 1;
 }
 
-int config_load(const char *path, ng_config *cfg, ng_errbuf *err)
+static int load_stream(FILE *f, const char *path, ng_config *cfg, ng_errbuf *err)
 {
-    load_ctx c = { .line = 0, .cfg = cfg, .path = path, .err = err };
-    c.f = fopen(path, "r");
-    if (!c.f) {
-        ng_err_add(err, "%s: cannot open: %s", path, strerror(errno));
-        return -1;
-    }
+    load_ctx c = { .line = 0, .cfg = cfg, .path = path, .err = err, .f = f };
     ini_allow_multiline = false;   /* an indented line is a mistake, not a continuation */
     int rc = ini_parse_stream(counting_reader, &c, load_handler, &c);
-    fclose(c.f);
     if (rc > 0) {
         ng_err_add(err, "%s:%d: syntax error: expected '[section]', 'key = value' or a comment",
                    path, rc);
@@ -320,6 +352,30 @@ int config_load(const char *path, ng_config *cfg, ng_errbuf *err)
     if (c.errors == 0 && validate_at(cfg, path, c.first_line, err) < 0)
         c.errors++;
     return c.errors ? -1 : 0;
+}
+
+int config_load(const char *path, ng_config *cfg, ng_errbuf *err)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        ng_err_add(err, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    int rc = load_stream(f, path, cfg, err);
+    fclose(f);
+    return rc;
+}
+
+int config_load_text(const char *text, const char *origin, ng_config *cfg, ng_errbuf *err)
+{
+    FILE *f = fmemopen((void *)text, strlen(text), "r");
+    if (!f) {
+        ng_err_add(err, "%s: cannot read: %s", origin, strerror(errno));
+        return -1;
+    }
+    int rc = load_stream(f, origin, cfg, err);
+    fclose(f);
+    return rc;
 }
 
 static int key_index(const char *section, const char *key)
@@ -382,26 +438,71 @@ void config_defaults(ng_config *cfg)
     cfg->plan = layout.plan;
 }
 
+/* The shortest text that reads back as exactly v: a saved config, and the one a recording
+ * keeps for its replay, give the very same plan (a replay then anchors its targets to the
+ * same hundredths of a pixel as the live run). */
+static const char *exact(char buf[32], double v)
+{
+    for (int prec = 6; prec < 17; prec++) {
+        snprintf(buf, 32, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v)
+            return buf;
+    }
+    snprintf(buf, 32, "%.17g", v);
+    return buf;
+}
+
+static void config_print(const ng_config *cfg, FILE *f)
+{
+    static const char *const headless[] = { "auto", "yes", "no" };
+    char n[9][32];
+    fprintf(f,
+            "# needleguide configuration\n"
+            "[capture]\nsource = %s\nfps = %s\nformat = %s\nwidth = %d\nheight = %d\n"
+            "input = %d\nbuffers = %d\n\n"
+            "[image]\nroi = %d,%d,%d,%d\nmm_per_px = %s\n\n"
+            "[plan]\nentry = %s,%s\nl4_target = %s,%s\nl5_target = %s,%s\n"
+            "tolerance_mm = %s\n\n"
+            "[display]\nfullscreen = %s\nheadless = %s\n",
+            cfg->source, exact(n[0], cfg->fps), v4l2_format_want_name(cfg->format), cfg->width,
+            cfg->height, cfg->input, cfg->buffers, cfg->roi.x, cfg->roi.y, cfg->roi.w, cfg->roi.h,
+            exact(n[1], cfg->mm_per_px), exact(n[2], cfg->plan.entry.x),
+            exact(n[3], cfg->plan.entry.y), exact(n[4], cfg->plan.l4_target.x),
+            exact(n[5], cfg->plan.l4_target.y), exact(n[6], cfg->plan.l5_target.x),
+            exact(n[7], cfg->plan.l5_target.y), exact(n[8], cfg->plan.tolerance_mm),
+            cfg->fullscreen ? "yes" : "no", headless[cfg->headless]);
+    const ng_record_config *rc = &cfg->record;
+    fprintf(f, "\n[record]\n");
+    if (rc->dir[0])
+        fprintf(f, "dir = %s\n", rc->dir);
+    fprintf(f, "start = %s\n", rc->start ? "yes" : "no");
+    for (int i = 0; i < rc->nmasks; i++)
+        fprintf(f, "mask = %d,%d,%d,%d\n", rc->masks[i].x, rc->masks[i].y, rc->masks[i].w,
+                rc->masks[i].h);
+}
+
 int config_write(const ng_config *cfg, const char *path)
 {
     FILE *f = fopen(path, "w");
     if (!f)
         return -1;
-    static const char *const headless[] = { "auto", "yes", "no" };
-    fprintf(f,
-            "# needleguide configuration\n"
-            "[capture]\nsource = %s\nfps = %g\nformat = %s\nwidth = %d\nheight = %d\n"
-            "input = %d\nbuffers = %d\n\n"
-            "[image]\nroi = %d,%d,%d,%d\nmm_per_px = %.6g\n\n"
-            "[plan]\nentry = %.6g,%.6g\nl4_target = %.6g,%.6g\nl5_target = %.6g,%.6g\n"
-            "tolerance_mm = %.6g\n\n"
-            "[display]\nfullscreen = %s\nheadless = %s\n",
-            cfg->source, cfg->fps, v4l2_format_want_name(cfg->format), cfg->width, cfg->height,
-            cfg->input, cfg->buffers, cfg->roi.x, cfg->roi.y, cfg->roi.w, cfg->roi.h,
-            cfg->mm_per_px, cfg->plan.entry.x, cfg->plan.entry.y, cfg->plan.l4_target.x,
-            cfg->plan.l4_target.y, cfg->plan.l5_target.x, cfg->plan.l5_target.y,
-            cfg->plan.tolerance_mm, cfg->fullscreen ? "yes" : "no", headless[cfg->headless]);
+    config_print(cfg, f);
     return fclose(f) == 0 ? 0 : -1;
+}
+
+char *config_text(const ng_config *cfg)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f)
+        return NULL;
+    config_print(cfg, f);
+    if (fclose(f) != 0) {
+        free(text);
+        return NULL;
+    }
+    return text;
 }
 
 int config_save(const ng_config *cfg, const char *path, ng_errbuf *err)

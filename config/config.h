@@ -11,6 +11,16 @@
 
 typedef enum { NG_HEADLESS_AUTO, NG_HEADLESS_YES, NG_HEADLESS_NO } ng_headless;
 
+#define NG_MAX_MASKS 16
+
+typedef struct {
+    char dir[512];                  /* where session folders go; "" for none */
+    bool start;                     /* record from the start (--record) */
+    ng_rect masks[NG_MAX_MASKS];    /* frame regions blacked out in recordings (mask =, repeated) */
+    int nmasks;
+    int mask_line[NG_MAX_MASKS];    /* where each was given (0: not from a file) */
+} ng_record_config;
+
 typedef struct {
     /* [capture] */
     char source[512];   /* sim:SEED | file:PATH | v4l2:/dev/videoN */
@@ -27,6 +37,8 @@ typedef struct {
     /* [display] */
     bool fullscreen;
     ng_headless headless;
+    /* [record] */
+    ng_record_config record;
 } ng_config;
 
 /* The embedded default: the built-in simulated scan with its own plan. */
@@ -36,6 +48,9 @@ void config_defaults(ng_config *cfg);
  * "path:line: [section] key: ..." and makes the call return -1; cfg then holds
  * whatever did parse. Returns 0 when the file is valid. */
 int config_load(const char *path, ng_config *cfg, ng_errbuf *err);
+
+/* The same from INI text (a configuration kept in a recording); origin names it in messages. */
+int config_load_text(const char *text, const char *origin, ng_config *cfg, ng_errbuf *err);
 
 /* Sets one key as if it stood in a file called origin at line (0: no line).
  * Used for command-line overrides. Returns 0 or -1 with a message in err. */
@@ -47,6 +62,8 @@ int config_validate(const ng_config *cfg, const char *origin, ng_errbuf *err);
 
 /* Writes cfg as an INI file that config_load reads back to the same values. */
 int config_write(const ng_config *cfg, const char *path);
+/* The same as text (malloc'd), or NULL. */
+char *config_text(const ng_config *cfg);
 /* Writes cfg over path safely: to a temporary file first, then renamed into place; the file it
  * replaces is kept as path~. 0, or -1 with the reason in err. */
 int config_save(const ng_config *cfg, const char *path, ng_errbuf *err);

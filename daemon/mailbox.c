@@ -36,8 +36,8 @@ bool mailbox_put(ng_mailbox *mb, void *item)
         if (old)
             mb->skipped++;
         mb->item = item;
-        if (was_empty)
-            pthread_cond_signal(&mb->cond);
+        if (was_empty)   /* a taker, or a producer waiting for the slot to empty */
+            pthread_cond_broadcast(&mb->cond);
     }
     pthread_mutex_unlock(&mb->lock);
     /* Freeing and waking outside the lock keeps the producer's critical section tiny. */
@@ -55,6 +55,7 @@ void *mailbox_take(ng_mailbox *mb)
         pthread_cond_wait(&mb->cond, &mb->lock);
     void *item = mb->item;
     mb->item = NULL;
+    pthread_cond_broadcast(&mb->cond);   /* a producer waiting for the slot to empty */
     pthread_mutex_unlock(&mb->lock);
     return item;
 }
@@ -64,8 +65,20 @@ void *mailbox_try_take(ng_mailbox *mb)
     pthread_mutex_lock(&mb->lock);
     void *item = mb->item;
     mb->item = NULL;
+    if (item)
+        pthread_cond_broadcast(&mb->cond);
     pthread_mutex_unlock(&mb->lock);
     return item;
+}
+
+bool mailbox_wait_empty(ng_mailbox *mb)
+{
+    pthread_mutex_lock(&mb->lock);
+    while (mb->item && !mb->closed)
+        pthread_cond_wait(&mb->cond, &mb->lock);
+    bool open = !mb->closed;
+    pthread_mutex_unlock(&mb->lock);
+    return open;
 }
 
 void mailbox_close(ng_mailbox *mb)

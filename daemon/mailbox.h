@@ -33,6 +33,9 @@ bool mailbox_put(ng_mailbox *mb, void *item);
 void *mailbox_take(ng_mailbox *mb);
 /* The item if one is waiting, else NULL. */
 void *mailbox_try_take(ng_mailbox *mb);
+/* Waits until the slot is empty (the consumer took the last item): a file replayed frame by
+ * frame may wait; a live source never does. False once closed. */
+bool mailbox_wait_empty(ng_mailbox *mb);
 /* No more puts; wakes every waiter. An item already waiting can still be taken. */
 void mailbox_close(ng_mailbox *mb);
 bool mailbox_closed(ng_mailbox *mb);

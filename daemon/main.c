@@ -17,6 +17,8 @@ static void usage(FILE *f)
             "  eval          score a track against ground truth\n"
             "  check-config  validate a config file (exit 0 or 2)\n"
             "  list-devices  capture devices, their inputs, formats, sizes and rates [--json]\n"
+            "  replay        play a recorded session through the tracker and guidance\n"
+            "  report        score a recorded session: report.json and report.html\n"
             "Research and training software, not a cleared medical device.\n");
 }
 
@@ -37,6 +39,10 @@ int main(int argc, char **argv)
         return cmd_track(argc - 1, argv + 1);
     if (!strcmp(cmd, "eval"))
         return cmd_eval(argc - 1, argv + 1);
+    if (!strcmp(cmd, "replay"))
+        return cmd_replay(argc - 1, argv + 1);
+    if (!strcmp(cmd, "report"))
+        return cmd_report(argc - 1, argv + 1);
     if (!strcmp(cmd, "list-devices"))
         return cmd_list_devices(argc - 1, argv + 1);
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "help")) {

@@ -22,6 +22,25 @@ static void frame_drop(void *f, void *ctx)
     frame_free(f);
 }
 
+/* Telemetry goes to the --telemetry file and to a recording, when there is one. */
+static bool reporting(const pipeline *p) { return p->telemetry || recorder_active(p->rec); }
+
+static void emit(pipeline *p, record_stream s, const char *line)
+{
+    if (p->telemetry)
+        fputs(line, p->telemetry);
+    recorder_put_line(p->rec, s, line);
+}
+
+static void emit_frame(pipeline *p, const telemetry_frame *t)
+{
+    char line[TELEMETRY_LINE];
+    telemetry_frame_line(line, t);
+    emit(p, REC_TELEMETRY, line);
+}
+
+void pipeline_event(pipeline *p, const char *line) { emit(p, REC_EVENTS, line); }
+
 static telemetry_frame telemetry_of(const pipeline *p, const processed_frame *pf, bool rendered,
                                     int64_t end_ns)
 {
@@ -38,7 +57,7 @@ static void display_drop(void *item, void *ctx)
 {
     pipeline *p = ctx;
     processed_frame *pf = item;
-    if (p->telemetry && !pf->reported) {
+    if (!pf->reported && reporting(p)) {
         pthread_mutex_lock(&p->tel_lock);
         if (p->nbacklog == p->backlog_cap) {
             size_t cap = p->backlog_cap ? 2 * p->backlog_cap : 64;
@@ -67,7 +86,7 @@ static void write_backlog(pipeline *p, uint64_t before)
 {
     size_t i = 0;
     while (i < p->nbacklog && p->backlog[i].frame < before)
-        telemetry_write_frame(p->telemetry, &p->backlog[i++]);
+        emit_frame(p, &p->backlog[i++]);
     if (i == 0)
         return;   /* nothing written (and maybe no backlog allocated yet) */
     memmove(p->backlog, p->backlog + i, (p->nbacklog - i) * sizeof *p->backlog);
@@ -76,13 +95,13 @@ static void write_backlog(pipeline *p, uint64_t before)
 
 static void frame_reported(pipeline *p, processed_frame *pf, bool shown, int64_t end_ns)
 {
-    if (!p->telemetry || pf->reported)
+    if (pf->reported || !reporting(p))
         return;
     pf->reported = true;
     telemetry_frame t = telemetry_of(p, pf, shown, end_ns);
     pthread_mutex_lock(&p->tel_lock);
     write_backlog(p, pf->frame);
-    telemetry_write_frame(p->telemetry, &t);
+    emit_frame(p, &t);
     pthread_mutex_unlock(&p->tel_lock);
 }
 
@@ -98,8 +117,6 @@ void pipeline_frame_unshown(pipeline *p, processed_frame *pf)
 
 void pipeline_flush_telemetry(pipeline *p)
 {
-    if (!p->telemetry)
-        return;
     pthread_mutex_lock(&p->tel_lock);
     write_backlog(p, UINT64_MAX);
     pthread_mutex_unlock(&p->tel_lock);
@@ -109,9 +126,10 @@ void pipeline_flush_telemetry(pipeline *p)
 static void publish_state(pipeline *p)
 {
     atomic_store(&p->cap_state, p->src->state);
-    if (p->telemetry)
-        telemetry_write_source_event(p->telemetry, capture_state_name(p->src->state),
-                                     ng_ns_to_ms(ng_now_ns() - p->t0_ns), p->src->detail);
+    char line[TELEMETRY_LINE];
+    telemetry_source_line(line, capture_state_name(p->src->state),
+                          ng_ns_to_ms(ng_now_ns() - p->t0_ns), p->src->detail);
+    emit(p, REC_EVENTS, line);
 }
 
 static void *capture_main(void *arg)
@@ -130,6 +148,10 @@ static void *capture_main(void *arg)
         if (st == NG_SRC_STATE || p->src->state != before)
             publish_state(p);
         if (st == NG_SRC_FRAME) {
+            if (p->src->opts.every_frame && !mailbox_wait_empty(&p->captured)) {
+                frame_free(f);
+                break;
+            }
             if (!mailbox_put(&p->captured, f))
                 break;   /* processing has finished */
             continue;
@@ -143,8 +165,33 @@ static void *capture_main(void *arg)
     return NULL;
 }
 
+/* A jump in the video (a replay's seek or loop): tracking and guidance start afresh. */
+static void restart_guidance(pipeline *p)
+{
+    tracker_opts to;
+    tracker_opts_default(&to, p->cfg->roi, p->cfg->mm_per_px, &p->cfg->plan);
+    tracker *t = tracker_new(&to);
+    guide_opts go;
+    guide_opts_default(&go);
+    pthread_mutex_lock(&p->guide_lock);
+    guide *g = guide_new(&go, p->cfg->roi, p->cfg->mm_per_px, guide_plan(p->gd));
+    if (t && g) {
+        tracker_free(p->trk);
+        guide_free(p->gd);
+        p->trk = t;
+        p->gd = g;
+        t = NULL;
+        g = NULL;
+    }
+    pthread_mutex_unlock(&p->guide_lock);
+    tracker_free(t);
+    guide_free(g);
+}
+
 static processed_frame *process_one(pipeline *p, const ng_frame *f)
 {
+    if (f->discontinuity)
+        restart_guidance(p);
     processed_frame *out = calloc(1, sizeof *out);
     if (!out)
         return NULL;
@@ -172,8 +219,11 @@ static processed_frame *process_one(pipeline *p, const ng_frame *f)
     int changed = guide_update(p->gd, luma, luma_stride, f->width, f->height, &out->track, t_ms,
                                &out->guide, &ev);
     pthread_mutex_unlock(&p->guide_lock);
-    if (changed && p->telemetry)
-        telemetry_write_phase_event(p->telemetry, &ev);
+    if (changed) {
+        char line[TELEMETRY_LINE];
+        telemetry_phase_line(line, &ev);
+        emit(p, REC_EVENTS, line);
+    }
     out->seq = f->seq;
     out->t_capture_ns = f->t_capture_ns;
     out->t_done_ns = ng_now_ns();
@@ -186,7 +236,9 @@ static void *process_main(void *arg)
     ng_frame *f;
     while ((f = mailbox_take(&p->captured))) {
         processed_frame *out = process_one(p, f);
-        frame_free(f);
+        /* the captured frame goes on to the recording, if one runs */
+        if (!recorder_take_raw(p->rec, f, ng_ns_to_ms(f->t_capture_ns - p->t0_ns)))
+            frame_free(f);
         if (!out)
             continue;
         uint64_t n = atomic_fetch_add(&p->processed, 1);
@@ -204,13 +256,14 @@ static void *process_main(void *arg)
 }
 
 int pipeline_start(pipeline *p, const ng_config *cfg, ng_source *src, FILE *telemetry,
-                   uint64_t max_frames, int64_t t0_ns, mailbox_wake_fn wake, void *wake_ctx,
-                   ng_errbuf *err)
+                   recorder *rec, uint64_t max_frames, int64_t t0_ns, mailbox_wake_fn wake,
+                   void *wake_ctx, ng_errbuf *err)
 {
     memset(p, 0, sizeof *p);
     p->cfg = cfg;
     p->src = src;
     p->telemetry = telemetry;
+    p->rec = rec;
     p->max_frames = max_frames;
     atomic_init(&p->stop, false);
     atomic_init(&p->status, SOURCE_STREAMING);
@@ -275,8 +328,11 @@ static bool forced(pipeline *p, bool (*fn)(guide *, int, double, phase_event *),
     pthread_mutex_lock(&p->guide_lock);
     bool changed = fn(p->gd, arg, ng_ns_to_ms(ng_now_ns() - p->t0_ns), &ev);
     pthread_mutex_unlock(&p->guide_lock);
-    if (changed && p->telemetry)
-        telemetry_write_phase_event(p->telemetry, &ev);
+    if (changed) {
+        char line[TELEMETRY_LINE];
+        telemetry_phase_line(line, &ev);
+        emit(p, REC_EVENTS, line);
+    }
     return changed;
 }
 
@@ -300,6 +356,9 @@ void pipeline_set_plan(pipeline *p, const ng_plan *plan)
     pthread_mutex_lock(&p->guide_lock);
     guide_set_plan(p->gd, plan);
     pthread_mutex_unlock(&p->guide_lock);
+    char line[TELEMETRY_LINE];
+    telemetry_plan_line(line, ng_ns_to_ms(ng_now_ns() - p->t0_ns), plan);
+    emit(p, REC_EVENTS, line);
 }
 
 capture_state pipeline_capture_state(pipeline *p)

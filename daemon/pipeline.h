@@ -16,6 +16,7 @@
 #include "daemon/mailbox.h"
 #include "daemon/telemetry.h"
 #include "guidance/guide.h"
+#include "record/recorder.h"
 #include "tracking/tracker.h"
 
 /* One processed frame, ready to show. */
@@ -41,6 +42,7 @@ typedef struct {
     guide *gd;                  /* the processing thread's; forced changes take guide_lock */
     pthread_mutex_t guide_lock;
     FILE *telemetry;            /* may be NULL */
+    recorder *rec;              /* may be NULL; records while a session runs */
     uint64_t max_frames;        /* 0: until stopped */
     ng_mailbox captured, display;
     pthread_t capture_thread, process_thread;
@@ -67,15 +69,18 @@ typedef struct {
  * and when the pipeline finishes. */
 /* t0_ns: when the run began (telemetry t_ms counts from it; 0: now), taken before the source
  * opened, as a capture card may deliver frames stamped during its opening. */
+/* rec (may be NULL): captured frames and telemetry go to its session while one runs. */
 int pipeline_start(pipeline *p, const ng_config *cfg, ng_source *src, FILE *telemetry,
-                   uint64_t max_frames, int64_t t0_ns, mailbox_wake_fn wake, void *wake_ctx,
-                   ng_errbuf *err);
+                   recorder *rec, uint64_t max_frames, int64_t t0_ns, mailbox_wake_fn wake,
+                   void *wake_ctx, ng_errbuf *err);
 /* The main thread presented pf at present_ns: writes the telemetry of every earlier frame not
  * shown, then pf's own line with capture-to-render latency (once per frame). */
 void pipeline_frame_presented(pipeline *p, processed_frame *pf, int64_t present_ns);
 /* The main thread took pf but will not show it (the display is frozen by the user): its line
  * is written as not rendered. */
 void pipeline_frame_unshown(pipeline *p, processed_frame *pf);
+/* One event line (with newline) for the telemetry file and the recording's events. */
+void pipeline_event(pipeline *p, const char *line);
 /* Writes whatever telemetry is still waiting (after pipeline_stop). */
 void pipeline_flush_telemetry(pipeline *p);
 

@@ -13,32 +13,41 @@
 
 #include "daemon/commands.h"
 #include "daemon/pipeline.h"
+#include "daemon/recording.h"
+#include "daemon/run.h"
 #include "guidance/planning.h"
 #include "overlay/overlay.h"
 #include "util/clock.h"
 #include "util/log.h"
-
-typedef struct {
-    const char *config_path;
-    const char *telemetry_path;
-    const char *snapshot_path;
-    const char *plan_out;
-    uint64_t max_frames;
-    bool fast;
-} run_opts;
 
 static void usage(FILE *f)
 {
     fprintf(f,
             "usage: needleguide run [--config F] [--source S] [--headless] [--frames N]\n"
             "                       [--telemetry F.jsonl] [--snapshot F.png] [--fast] [--plan-out F]\n"
+            "                       [--record DIR]\n"
             "  --source S    sim:SEED | file:PATH.y4m | v4l2:/dev/videoN (overrides [capture] source)\n"
             "  --headless    no window (SDL dummy video driver)\n"
             "  --frames N    stop after N processed frames\n"
             "  --telemetry F one JSON line per processed frame\n"
             "  --snapshot F  PNG of the last screen, written on exit\n"
             "  --fast        do not pace sources at their frame rate\n"
-            "  --plan-out F  where key S saves the config with the plan (default: the --config file)\n");
+            "  --plan-out F  where key S saves the config with the plan (default: the --config file)\n"
+            "  --record DIR  record the session into DIR/YYYYmmdd-HHMMSS/ from the start\n"
+            "                (key R starts and stops recording into [record] dir)\n");
+}
+
+int run_parse_frames(const char *cmd, const char *text, uint64_t *n)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (end == text || *end || errno || v == 0 || text[0] == '-') {
+        fprintf(stderr, "needleguide: %s: --frames '%s': expected a whole number > 0\n", cmd, text);
+        return -1;
+    }
+    *n = v;
+    return 0;
 }
 
 /* Parses the command line over the config; returns 0, or 2 after printing the problem. */
@@ -49,10 +58,10 @@ static int parse_args(int argc, char **argv, ng_config *cfg, run_opts *o)
         { "headless", no_argument, 0, 'H' },        { "frames", required_argument, 0, 'n' },
         { "telemetry", required_argument, 0, 't' }, { "snapshot", required_argument, 0, 'p' },
         { "fast", no_argument, 0, 'f' },            { "help", no_argument, 0, 'h' },
-        { "plan-out", required_argument, 0, 'o' },
+        { "plan-out", required_argument, 0, 'o' }, { "record", required_argument, 0, 'r' },
         { 0, 0, 0, 0 },
     };
-    const char *source = NULL;
+    const char *source = NULL, *record = NULL;
     bool headless = false;
     int c;
     optind = 1;
@@ -61,22 +70,15 @@ static int parse_args(int argc, char **argv, ng_config *cfg, run_opts *o)
         case 'c': o->config_path = optarg; break;
         case 's': source = optarg; break;
         case 'H': headless = true; break;
-        case 'n': {
-            char *end;
-            errno = 0;
-            unsigned long long n = strtoull(optarg, &end, 10);
-            if (end == optarg || *end || errno || n == 0 || optarg[0] == '-') {
-                fprintf(stderr, "needleguide: run: --frames '%s': expected a whole number > 0\n",
-                        optarg);
+        case 'n':
+            if (run_parse_frames("run", optarg, &o->max_frames) < 0)
                 return 2;
-            }
-            o->max_frames = n;
             break;
-        }
         case 't': o->telemetry_path = optarg; break;
         case 'p': o->snapshot_path = optarg; break;
         case 'f': o->fast = true; break;
         case 'o': o->plan_out = optarg; break;
+        case 'r': record = optarg; break;
         case 'h': usage(stdout); exit(0);
         default: usage(stderr); return 2;
         }
@@ -94,6 +96,13 @@ static int parse_args(int argc, char **argv, ng_config *cfg, run_opts *o)
     if (source && config_set(cfg, "command line: --source", 0, "capture", "source", source, &err) < 0) {
         fputs(err.text, stderr);
         return 2;
+    }
+    if (record) {
+        if (config_set(cfg, "command line: --record", 0, "record", "dir", record, &err) < 0) {
+            fputs(err.text, stderr);
+            return 2;
+        }
+        cfg->record.start = true;
     }
     if (headless)
         cfg->headless = NG_HEADLESS_YES;
@@ -176,6 +185,46 @@ int cmd_run(int argc, char **argv)
     int rc = parse_args(argc, argv, &cfg, &o);
     if (rc)
         return rc;
+    return run_main(cfg, &o);
+}
+
+/* The replay keys: play and pause, step, speed, seek, loop. */
+static void replay_key(ng_playback *pb, SDL_Keycode k)
+{
+    int speed = atomic_load(&pb->speed_pct);
+    switch (k) {
+    case SDLK_SPACE: atomic_store(&pb->paused, !atomic_load(&pb->paused)); break;
+    case SDLK_PERIOD:
+    case SDLK_COMMA:
+        atomic_store(&pb->paused, true);
+        atomic_store(&pb->step, k == SDLK_PERIOD ? 1 : -1);
+        break;
+    case SDLK_PLUS: case SDLK_EQUALS: case SDLK_KP_PLUS:
+        atomic_store(&pb->speed_pct, speed < 800 ? speed * 2 : 800);
+        break;
+    case SDLK_MINUS: case SDLK_KP_MINUS:
+        atomic_store(&pb->speed_pct, speed > 25 ? speed / 2 : 25);
+        break;
+    case SDLK_RIGHT: atomic_store(&pb->seek_ms, 5000); break;
+    case SDLK_LEFT: atomic_store(&pb->seek_ms, -5000); break;
+    case SDLK_UP: atomic_store(&pb->seek_ms, 30000); break;
+    case SDLK_DOWN: atomic_store(&pb->seek_ms, -30000); break;
+    case SDLK_l: atomic_store(&pb->loop, !atomic_load(&pb->loop)); break;
+    default: break;
+    }
+}
+
+static void replay_line(const ng_playback *pb, char *buf, size_t n)
+{
+    long long pos = atomic_load(&pb->position_ms) / 1000, len = atomic_load(&pb->duration_ms) / 1000;
+    snprintf(buf, n, "REPLAY %lld:%02lld / %lld:%02lld  x%.2g%s%s", pos / 60, pos % 60, len / 60,
+             len % 60, atomic_load(&pb->speed_pct) / 100.0, atomic_load(&pb->loop) ? "  loop" : "",
+             atomic_load(&pb->paused) ? "  paused" : "");
+}
+
+int run_main(ng_config cfg, run_opts *opts)
+{
+    run_opts o = *opts;
 
     ng_errbuf err = { 0 };
     ng_source_spec spec;
@@ -195,6 +244,8 @@ int cmd_run(int argc, char **argv)
     so.height = cfg.height;
     so.input = cfg.input;
     so.buffers = cfg.buffers;
+    so.play = o.play;
+    so.every_frame = o.every_frame;
     ng_source *src = source_open(&spec, &so, &err);
     if (!src) {
         fprintf(stderr, "needleguide: run: %s", err.text);
@@ -233,9 +284,16 @@ int cmd_run(int argc, char **argv)
     NG_INFO("run", "source %s, %dx%d at %.3g fps, %s", cfg.source, src->width, src->height,
             src->fps, headless ? "headless" : "window");
 
+    if (!strncmp(cfg.source, "v4l2:", 5) && cfg.record.dir[0] && cfg.record.nmasks == 0)
+        NG_WARN("record", "recording from a capture card without any [record] mask: patient "
+                "identifiers on the scanner's screen will be in the recording");
+    recording rec;
     pipeline p;
-    if (pipeline_start(&p, &cfg, src, tel, o.max_frames, t_start, wake_main, NULL, &err) < 0) {
+    if (recording_init(&rec, &cfg, src) < 0 ||
+        pipeline_start(&p, &cfg, src, tel, rec.rec, o.max_frames, t_start, wake_main, NULL,
+                       &err) < 0) {
         fprintf(stderr, "needleguide: run: %s", err.text);
+        recording_free(&rec);
         overlay_free(ov);
         if (tel) fclose(tel);
         source_close(src);
@@ -246,10 +304,23 @@ int cmd_run(int argc, char **argv)
     processed_frame *cur = NULL;
     int64_t last_ns = ng_now_ns();
     double fps = 0, cur_latency_ms = 0;
+    const char *quit_reason = "stopped: needleguide closed";
     bool quit = false, finished = false, paused = false, help = false;
     planning plan_mode = { .step = PLANNING_OFF };
     char message[512] = "";
     int64_t message_until = 0;
+    if (cfg.record.start && recording_start(&rec, &p, message, sizeof message) < 0) {
+        /* asked for and impossible from the start: bad input, nothing is running yet */
+        fprintf(stderr, "needleguide: run: %s\n", message);
+        pipeline_stop(&p);
+        recording_free(&rec);
+        overlay_free(ov);
+        if (tel) fclose(tel);
+        source_close(src);
+        close(sfd);
+        return 2;
+    }
+    rec.p = &p;
     while (!quit) {
         SDL_Event ev;
         if (SDL_WaitEventTimeout(&ev, 40)) {
@@ -293,15 +364,34 @@ int cmd_run(int argc, char **argv)
                         save_plan(&cfg, &o, message, sizeof message);
                         message_until = ng_now_ns() + 4000000000LL;
                         break;
-                    case SDLK_SPACE: paused = !paused; break;
+                    case SDLK_r:
+                        if (recorder_active(rec.rec))
+                            recording_stop(&rec, "stopped by the user (R)", message, sizeof message);
+                        else
+                            recording_start(&rec, &p, message, sizeof message);
+                        message_until = ng_now_ns() + 4000000000LL;
+                        break;
+                    case SDLK_SPACE:
+                        if (o.play)   /* replay: the file pauses, steps still show */
+                            replay_key(o.play, SDLK_SPACE);
+                        else
+                            paused = !paused;
+                        break;
                     case SDLK_h: help = !help; break;
                     case SDLK_f: overlay_toggle_fullscreen(ov); break;
-                    default: break;
+                    default:
+                        if (o.play)
+                            replay_key(o.play, ev.key.keysym.sym);
+                        break;
                     }
             } while (SDL_PollEvent(&ev));
         }
-        if (signal_pending(sfd))
+        if (signal_pending(sfd)) {
             quit = true;
+            quit_reason = "stopped: signal";
+        }
+        if (recording_poll(&rec, message, sizeof message))
+            message_until = ng_now_ns() + 10000000000LL;
         /* Whatever the processing thread closed the mailbox after is still in the slot. */
         finished = pipeline_finished(&p);
         processed_frame *pf = mailbox_try_take(&p.display);
@@ -327,8 +417,10 @@ int cmd_run(int argc, char **argv)
         source_status st = atomic_load(&p.status);
         capture_state cs = pipeline_capture_state(&p);
         bool limit_reached = o.max_frames && atomic_load(&p.processed) >= o.max_frames;
-        if (finished && (limit_reached || headless))
+        if (finished && (limit_reached || headless)) {
             quit = true;
+            quit_reason = limit_reached ? "stopped: frame limit" : "stopped: the source ended";
+        }
 
         overlay_view v = {
             .roi = cfg.roi, .mm_per_px = cfg.mm_per_px, .guide = { .plan = cfg.plan, .anchored = true },
@@ -356,7 +448,19 @@ int cmd_run(int argc, char **argv)
                 v.stale_ms = 0;
             }
         }
+        recording_view(&rec, &v);
+        char replay_text[96];
+        if (o.play) {
+            replay_line(o.play, replay_text, sizeof replay_text);
+            v.replay = replay_text;
+            if (atomic_load(&o.play->paused)) {   /* no new frames: asked for, not a fault */
+                v.paused = true;
+                v.stale_ms = 0;
+                last_ns = now;
+            }
+        }
         overlay_draw(ov, &v);
+        recording_screen(&rec, ov);
         if (quit && o.snapshot_path) {
             if (overlay_snapshot(ov, o.snapshot_path, &err) == 0)
                 NG_INFO("run", "snapshot: %s", o.snapshot_path);
@@ -369,6 +473,8 @@ int cmd_run(int argc, char **argv)
     }
 
     pipeline_stop(&p);
+    recording_stop(&rec, quit_reason, message, sizeof message);
+    recording_free(&rec);
     uint64_t processed = atomic_load(&p.processed);
     uint64_t skipped = pipeline_skipped(&p);
     source_status st = atomic_load(&p.status);

@@ -12,13 +12,12 @@ static const char *num(char *buf, size_t n, bool valid, double v)
     return buf;
 }
 
-void telemetry_write_frame(FILE *f, const telemetry_frame *t)
+void telemetry_frame_line(char *line, const telemetry_frame *t)
 {
-    /* One write per line: the capture thread writes event lines to the same file. */
     const ng_track *k = &t->track;
     const guide_state *gs = &t->guide;
     const ng_guidance *g = &gs->numbers;
-    char line[1024], pos[160], gd[512], a[6][24];
+    char pos[160], gd[512], a[6][24];
     if (k->found)
         snprintf(pos, sizeof pos, "\"tip\":[%.2f,%.2f],\"shaft_start\":[%.2f,%.2f],\"angle_deg\":%.2f",
                  k->tip.x, k->tip.y, k->shaft_start.x, k->shaft_start.y, k->angle_deg);
@@ -37,30 +36,47 @@ void telemetry_write_frame(FILE *f, const telemetry_frame *t)
              num(a[2], sizeof a[2], g->valid, g->angle_dev_deg),
              num(a[3], sizeof a[3], g->valid, g->lateral_mm),
              num(a[4], sizeof a[4], g->valid && g->miss_valid, g->miss_mm));
-    snprintf(line, sizeof line,
+    snprintf(line, TELEMETRY_LINE,
              "{\"frame\":%llu,\"t_ms\":%.3f,\"seq\":%llu,\"size\":[%d,%d],\"needle\":%s,%s,"
              "\"confidence\":%.3f,%s,\"still_ms\":%.0f,\"rendered\":%s,\"latency_ms\":%.3f}\n",
              (unsigned long long)t->frame, t->t_ms, (unsigned long long)t->seq, t->width,
              t->height, k->found ? "true" : "false", pos, k->confidence, gd, t->still_ms,
              t->rendered ? "true" : "false", t->latency_ms);
-    fputs(line, f);
 }
 
-void telemetry_write_source_event(FILE *f, const char *state, double t_ms, const char *detail)
+/* {"event":KIND,"state":S,"t_ms":T,"detail":D}; json-c for the detail, which may hold anything
+ * (a driver's message, a path). */
+static void state_line(char *line, const char *kind, const char *state, double t_ms,
+                       const char *detail)
 {
-    /* json-c for the detail: driver messages may hold anything */
     json_object *d = json_object_new_string(detail ? detail : "");
-    char line[1024];
-    snprintf(line, sizeof line, "{\"event\":\"source\",\"state\":\"%s\",\"t_ms\":%.3f,\"detail\":%s}\n",
-             state, t_ms, json_object_to_json_string_ext(d, JSON_C_TO_STRING_PLAIN));
+    snprintf(line, TELEMETRY_LINE,
+             "{\"event\":\"%s\",\"state\":\"%s\",\"t_ms\":%.3f,\"detail\":%.900s}\n", kind, state,
+             t_ms, json_object_to_json_string_ext(d, JSON_C_TO_STRING_PLAIN));
     json_object_put(d);
-    fputs(line, f);
 }
 
-void telemetry_write_phase_event(FILE *f, const phase_event *ev)
+void telemetry_source_line(char *line, const char *state, double t_ms, const char *detail)
 {
-    char line[256];
-    phase_event_json(ev, line, sizeof line - 1);
+    state_line(line, "source", state, t_ms, detail);
+}
+
+void telemetry_record_line(char *line, const char *state, double t_ms, const char *detail)
+{
+    state_line(line, "record", state, t_ms, detail);
+}
+
+void telemetry_phase_line(char *line, const phase_event *ev)
+{
+    phase_event_json(ev, line, TELEMETRY_LINE - 1);
     strcat(line, "\n");
-    fputs(line, f);
+}
+
+void telemetry_plan_line(char *line, double t_ms, const ng_plan *plan)
+{
+    snprintf(line, TELEMETRY_LINE,
+             "{\"event\":\"plan\",\"t_ms\":%.3f,\"entry\":[%.2f,%.2f],\"l4_target\":[%.2f,%.2f],"
+             "\"l5_target\":[%.2f,%.2f],\"tolerance_mm\":%.2f}\n",
+             t_ms, plan->entry.x, plan->entry.y, plan->l4_target.x, plan->l4_target.y,
+             plan->l5_target.x, plan->l5_target.y, plan->tolerance_mm);
 }

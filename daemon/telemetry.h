@@ -22,11 +22,18 @@ typedef struct {
     double latency_ms;    /* capture to render (or, not rendered, to end of processing) */
 } telemetry_frame;
 
-/* Writes one line (with newline) for a frame. */
-void telemetry_write_frame(FILE *f, const telemetry_frame *t);
+#define TELEMETRY_LINE 1024   /* room for any one line */
+
+/* Each formats one line, newline included, into line[TELEMETRY_LINE]. */
+/* A frame. */
+void telemetry_frame_line(char *line, const telemetry_frame *t);
 /* {"event":"source","state":S,"t_ms":T,"detail":D} */
-void telemetry_write_source_event(FILE *f, const char *state, double t_ms, const char *detail);
+void telemetry_source_line(char *line, const char *state, double t_ms, const char *detail);
 /* {"event":"phase","from":A,"to":B,"t_ms":T,"auto":bool} */
-void telemetry_write_phase_event(FILE *f, const phase_event *ev);
+void telemetry_phase_line(char *line, const phase_event *ev);
+/* {"event":"plan","t_ms":T,"entry":[x,y],"l4_target":[x,y],"l5_target":[x,y],...} */
+void telemetry_plan_line(char *line, double t_ms, const ng_plan *plan);
+/* {"event":"record","state":S,"t_ms":T,"detail":D}: a recording started, stopped or failed */
+void telemetry_record_line(char *line, const char *state, double t_ms, const char *detail);
 
 #endif

@@ -187,3 +187,5 @@ void guide_confirm_l5(guide *g, const ng_vec2 *at)
         g->base.l5_target = ng_v2_sub(*at, g->shift);
     g->l5_to_confirm = false;
 }
+
+const ng_plan *guide_plan(const guide *g) { return &g->plan; }

@@ -63,5 +63,7 @@ bool guide_set_phase(guide *g, ng_phase to, double t_ms, phase_event *ev);
 void guide_confirm_l5(guide *g, const ng_vec2 *at);
 /* A new plan (planning mode, the control socket): the next frame becomes its reference. */
 void guide_set_plan(guide *g, const ng_plan *plan);
+/* The plan as configured or last set (not re-anchored). */
+const ng_plan *guide_plan(const guide *g);
 
 #endif

@@ -422,8 +422,20 @@ static void draw_panel(overlay *ov, const overlay_view *v, trust tr)
     y += panel_line(ov, F_SMALL, x, y, DIM, "%.1f fps, latency %.0f ms", v->fps, v->latency_ms);
     y += panel_line(ov, F_SMALL, x, y, DIM, "skipped %llu", (unsigned long long)v->skipped);
     if (v->driver_drops)
-        panel_line(ov, F_SMALL, x, y, amber, "dropped by card %llu",
-                   (unsigned long long)v->driver_drops);
+        y += panel_line(ov, F_SMALL, x, y, amber, "dropped by card %llu",
+                        (unsigned long long)v->driver_drops);
+    if (v->replay)
+        y += panel_line(ov, F_SMALL, x, y, rgba(OVL_PATH_L4, 255), "%s", v->replay);
+    if (v->recording) {
+        char rt[32];
+        mmss(rt, sizeof rt, v->rec_seconds * 1000);
+        y += panel_line(ov, F_BODY, x, y, rgba(OVL_NEEDLE_BAD, 255), "\u25cf REC %s", rt);
+        if (v->rec_dropped)
+            y += panel_line(ov, F_SMALL, x, y, amber, "not recorded %llu frames",
+                            (unsigned long long)v->rec_dropped);
+    } else if (v->rec_problem) {
+        y += panel_line(ov, F_SMALL, x, y, amber, "NOT RECORDING: %s", v->rec_problem);
+    }
 
     int line = TTF_FontLineSkip(ov->font[F_SMALL]);
     text(ov, F_SMALL, x, ov->win_h - 3 * line - gap, DIM, 0, "H: keys");
@@ -437,7 +449,8 @@ static void draw_help(overlay *ov)
         { "H", "this card" },         { "Space", "freeze / unfreeze" },
         { "N / B", "next / previous phase" }, { "Enter", "confirm the L5 target" },
         { "P", "plan: click entry, L4 (L5 after the rotation)" },
-        { "S", "save the plan" },     { "F", "fullscreen" },
+        { "S", "save the plan" },     { "R", "record / stop recording" },
+        { "F", "fullscreen" },
         { "Q, Esc", "quit (Esc: leave planning)" },
     };
     int n = (int)(sizeof keys / sizeof keys[0]);
@@ -520,16 +533,34 @@ void overlay_draw(overlay *ov, const overlay_view *v)
         draw_help(ov);
 }
 
+void overlay_output_size(overlay *ov, int *w, int *h)
+{
+    SDL_GetRendererOutputSize(ov->renderer, w, h);
+}
+
+int overlay_read(overlay *ov, uint8_t *argb, int stride)
+{
+    return SDL_RenderReadPixels(ov->renderer, NULL, SDL_PIXELFORMAT_ARGB8888, argb, stride) == 0
+               ? 0 : -1;
+}
+
+ng_rect overlay_frame_rect(const overlay *ov, ng_rect r)
+{
+    ng_vec2 a = to_win(ov, ng_v2(r.x, r.y)), b = to_win(ov, ng_v2(r.x + r.w, r.y + r.h));
+    int x0 = (int)floor(a.x), y0 = (int)floor(a.y), x1 = (int)ceil(b.x), y1 = (int)ceil(b.y);
+    return (ng_rect){ x0, y0, x1 - x0, y1 - y0 };
+}
+
 int overlay_snapshot(overlay *ov, const char *path, ng_errbuf *err)
 {
     int w, h;
-    SDL_GetRendererOutputSize(ov->renderer, &w, &h);
+    overlay_output_size(ov, &w, &h);
     SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
     if (!s) {
         ng_err_add(err, "snapshot: %s", SDL_GetError());
         return -1;
     }
-    int rc = SDL_RenderReadPixels(ov->renderer, NULL, SDL_PIXELFORMAT_ARGB8888, s->pixels, s->pitch);
+    int rc = overlay_read(ov, s->pixels, s->pitch);
     if (rc == 0)
         rc = IMG_SavePNG(s, path);
     if (rc != 0)

@@ -44,6 +44,12 @@ typedef struct {
     const char *prompt;       /* planning mode's request (click the entry...); NULL otherwise */
     const char *message;      /* a passing notice (plan saved to ...); NULL for none */
     const char *source_problem;   /* e.g. "NO SIGNAL"; NULL while frames flow */
+    /* recording */
+    bool recording;
+    double rec_seconds;
+    uint64_t rec_dropped;         /* frames the recorder could not keep up with */
+    const char *rec_problem;      /* why the last recording stopped on its own; NULL if it did not */
+    const char *replay;           /* replay: position, speed, loop; NULL when live */
 } overlay_view;
 
 typedef struct overlay overlay;
@@ -56,6 +62,12 @@ void overlay_present(overlay *ov);
 void overlay_toggle_fullscreen(overlay *ov);
 /* Saves what was last drawn (before presenting) as a PNG. */
 int overlay_snapshot(overlay *ov, const char *path, ng_errbuf *err);
+/* Reads what was last drawn (before presenting) as ARGB8888 into argb (stride bytes a row,
+ * room for overlay_output_size). 0 or -1. */
+int overlay_read(overlay *ov, uint8_t *argb, int stride);
+void overlay_output_size(overlay *ov, int *w, int *h);
+/* Where a rect of frame pixels lies on the screen as last drawn (rounded outwards). */
+ng_rect overlay_frame_rect(const overlay *ov, ng_rect r);
 /* The frame pixel under a window point (a click); false outside the video. */
 bool overlay_frame_point(const overlay *ov, int win_x, int win_y, ng_vec2 *out);
 /* The window's position on its screen (the real-window test crops a screenshot with it). */

@@ -68,7 +68,52 @@ static void test_defaults_are_valid_and_round_trip(void **s)
     assert_string_equal(a.source, b.source);
     assert_true(b.fps == a.fps);
     assert_memory_equal(&a.roi, &b.roi, sizeof a.roi);
-    assert_true(fabs(a.plan.l4_target.x - b.plan.l4_target.x) < 1e-3);
+    /* exactly: a recording's replay must anchor its targets as the live run did */
+    assert_true(a.plan.l4_target.x == b.plan.l4_target.x && a.plan.entry.y == b.plan.entry.y);
+    assert_true(a.mm_per_px == b.mm_per_px);
+    /* the same through text, as a recording keeps it, with its masks */
+    a.record.masks[a.record.nmasks++] = (ng_rect){ 0, 0, 640, 34 };
+    a.record.masks[a.record.nmasks++] = (ng_rect){ 600, 40, 40, 400 };
+    snprintf(a.record.dir, sizeof a.record.dir, "/var/lib/needleguide/sessions");
+    char *text = config_text(&a);
+    assert_non_null(text);
+    config_defaults(&b);
+    assert_int_equal(config_load_text(text, "session.json: config", &b, &err), 0);
+    free(text);
+    assert_int_equal(b.record.nmasks, 2);
+    assert_memory_equal(b.record.masks, a.record.masks, 2 * sizeof a.record.masks[0]);
+    assert_string_equal(b.record.dir, a.record.dir);
+    assert_true(a.plan.l5_target.y == b.plan.l5_target.y);
+}
+
+/* [record] mask may be given again, each adding a region (up to 16), and remembers its line. */
+static void test_record_masks(void **s)
+{
+    (void)s;
+    char p[256], text[2048] = "[record]\ndir = /tmp/x\n";
+    snprintf(p, sizeof p, "%s/masks.conf", test_tmpdir());
+    for (int i = 0; i < 16; i++)
+        snprintf(text + strlen(text), sizeof text - strlen(text), "mask = %d,0,10,10\n", i * 10);
+    test_write_file(p, text);
+    ng_config c;
+    ng_errbuf err = { 0 };
+    config_defaults(&c);
+    assert_int_equal(config_load(p, &c, &err), 0);
+    assert_int_equal(c.record.nmasks, 16);
+    assert_int_equal(c.record.masks[15].x, 150);
+    assert_int_equal(c.record.mask_line[0], 3);
+    assert_int_equal(c.record.mask_line[15], 18);
+    strcat(text, "mask = 0,0,5,5\n");
+    test_write_file(p, text);
+    config_defaults(&c);
+    assert_int_equal(config_load(p, &c, &err), -1);
+    assert_non_null(strstr(err.text, ":19: [record] mask: at most 16 masks"));
+    memset(&err, 0, sizeof err);
+    test_write_file(p, "[record]\nmask = 1,2,3\nstart = maybe\n");
+    config_defaults(&c);
+    assert_int_equal(config_load(p, &c, &err), -1);
+    assert_non_null(strstr(err.text, ":2: [record] mask: expected X,Y,W,H"));
+    assert_non_null(strstr(err.text, ":3: [record] start: expected yes or no"));
 }
 
 /* Saving a plan back: the new file loads with the new plan, the old one is kept as FILE~, and a
@@ -194,6 +239,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_good_file),
         cmocka_unit_test(test_defaults_are_valid_and_round_trip),
+        cmocka_unit_test(test_record_masks),
         cmocka_unit_test(test_save_keeps_the_old_file),
         cmocka_unit_test(test_unknown_section_and_key),
         cmocka_unit_test(test_bad_values),

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 
 #include "test_image.h"
+#include "test_json.h"
 
 #include "guidance/phase.h"
 #include "overlay/overlay.h"
@@ -17,27 +18,8 @@
 
 static char out_dir[128];
 
-/* Runs a shell command; returns its exit status, its stderr in err (if not NULL). */
-static int sh(char *err, size_t errlen, const char *fmt, ...)
-{
-    char cmd[2048], errfile[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    snprintf(errfile, sizeof errfile, "%s/stderr.txt", out_dir);
-    char full[2400];
-    snprintf(full, sizeof full, "{ %s; } 2>%s", cmd, errfile);
-    int st = system(full);
-    if (err) {
-        FILE *f = fopen(errfile, "r");
-        size_t n = f ? fread(err, 1, errlen - 1, f) : 0;
-        err[n] = '\0';
-        if (f)
-            fclose(f);
-    }
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
+/* A shell command: its exit status, its stderr in err (if not NULL). */
+#define sh(...) test_sh(out_dir, __VA_ARGS__)
 
 static int setup(void **s)
 {
@@ -48,21 +30,7 @@ static int setup(void **s)
 
 static json_object **read_jsonl(const char *path, int *count)
 {
-    FILE *f = fopen(path, "r");
-    assert_non_null(f);
-    json_object **v = NULL;
-    int n = 0;
-    char line[4096];
-    while (fgets(line, sizeof line, f)) {
-        json_object *o = json_tokener_parse(line);
-        if (!o)
-            fail_msg("%s: line %d is not JSON: %s", path, n + 1, line);
-        v = realloc(v, sizeof *v * (size_t)(n + 1));
-        v[n++] = o;
-    }
-    fclose(f);
-    *count = n;
-    return v;
+    return read_jsonl_lines(path, count, false);
 }
 
 /* Moves the event lines ({"event":...}) of v out into *events (in order); v keeps the frames. */
@@ -78,13 +46,6 @@ static int take_events(json_object **v, int *n, json_object ***events)
     }
     *n = nf;
     return ne;
-}
-
-static void free_jsonl(json_object **v, int n)
-{
-    for (int i = 0; i < n; i++)
-        json_object_put(v[i]);
-    free(v);
 }
 
 static ng_vec2 point_of(json_object *o, const char *key)

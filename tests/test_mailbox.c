@@ -138,6 +138,52 @@ static void test_blocked_taker_wakes(void **s)
     }
 }
 
+/* A consumer slower than its producer: the producer that waits for the slot to empty before
+ * each put loses nothing (a file replayed frame by frame). */
+static void *slow_taker(void *arg)
+{
+    ng_mailbox *mb = arg;
+    int *sum = calloc(1, sizeof *sum);
+    int *p;
+    while ((p = mailbox_take(mb))) {
+        *sum += *p;
+        free(p);
+        usleep(200);
+    }
+    return sum;
+}
+
+static void test_wait_empty_loses_nothing(void **s)
+{
+    (void)s;
+    ng_mailbox mb;
+    atomic_store(&dropped, 0);
+    mailbox_init(&mb, drop, NULL, NULL);
+    pthread_t t;
+    pthread_create(&t, NULL, slow_taker, &mb);
+    int want = 0;
+    for (int i = 1; i <= 300; i++) {
+        assert_true(mailbox_wait_empty(&mb));
+        mailbox_put(&mb, item(i));
+        want += i;
+    }
+    assert_true(mailbox_wait_empty(&mb));
+    mailbox_close(&mb);
+    int *sum;
+    pthread_join(t, (void **)&sum);
+    assert_int_equal(*sum, want);
+    assert_int_equal(mailbox_skipped(&mb), 0);
+    assert_int_equal(atomic_load(&dropped), 0);
+    free(sum);
+    /* closed: no waiting, even with an item in the slot */
+    mailbox_destroy(&mb);
+    mailbox_init(&mb, drop, NULL, NULL);
+    mailbox_put(&mb, item(1));
+    mailbox_close(&mb);
+    assert_false(mailbox_wait_empty(&mb));
+    mailbox_destroy(&mb);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -146,6 +192,7 @@ int main(void)
         cmocka_unit_test(test_close),
         cmocka_unit_test(test_two_threads),
         cmocka_unit_test(test_blocked_taker_wakes),
+        cmocka_unit_test(test_wait_empty_loses_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

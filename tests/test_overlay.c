@@ -260,6 +260,39 @@ static void test_unanchored_targets_are_dashed(void **s)
     SDL_FreeSurface(img);
 }
 
+/* Pixels of colour (R,G,B) ± tol in the HUD panel. */
+static int in_panel(SDL_Surface *img, Uint8 R, Uint8 G, Uint8 B, int tol)
+{
+    int n = 0;
+    for (int y = 0; y < img->h; y++)
+        for (int x = W; x < img->w; x++)
+            n += image_near(img, x, y, R, G, B, tol);
+    return n;
+}
+
+/* Recording shows in the HUD: a red REC line; a recording that stopped on its own, amber. */
+static void test_recording_in_the_hud(void **s)
+{
+    (void)s;
+    overlay_view v = base_view();
+    SDL_Surface *off = render(&v, "rec-off");
+    v.recording = true;
+    v.rec_seconds = 75;
+    SDL_Surface *on = render(&v, "rec-on");
+    v.recording = false;
+    v.rec_problem = "raw.mkv: No space left on device";
+    SDL_Surface *failed = render(&v, "rec-failed");
+    int red_off = in_panel(off, OVL_NEEDLE_BAD, 40), red_on = in_panel(on, OVL_NEEDLE_BAD, 40);
+    int amber_off = in_panel(off, OVL_NEEDLE_WARN, 40), amber = in_panel(failed, OVL_NEEDLE_WARN, 40);
+    print_message("red panel pixels %d -> %d recording; amber %d -> %d failed\n", red_off, red_on,
+                  amber_off, amber);
+    assert_true(red_on > red_off + 40);
+    assert_true(amber > amber_off + 100);
+    SDL_FreeSurface(off);
+    SDL_FreeSurface(on);
+    SDL_FreeSurface(failed);
+}
+
 static void test_instructions(void **s)
 {
     (void)s;
@@ -429,6 +462,7 @@ int main(void)
         cmocka_unit_test(test_frozen_or_lost_shows_no_needle_and_is_dimmed),
         cmocka_unit_test(test_not_found_draws_no_needle),
         cmocka_unit_test(test_unanchored_targets_are_dashed),
+        cmocka_unit_test(test_recording_in_the_hud),
         cmocka_unit_test(test_instructions),
         cmocka_unit_test(test_click_to_frame_point),
         cmocka_unit_test(test_snapshot_error),

@@ -45,4 +45,34 @@ static inline void test_write_file(const char *path, const char *text)
     fclose(f);
 }
 
+/* Runs a shell command, its stderr kept in dir/stderr.txt and copied to err (if not NULL);
+ * returns its exit status (-1 if it did not exit). */
+static inline int test_vsh(const char *dir, char *err, size_t errlen, const char *fmt, va_list ap)
+{
+    char cmd[2048], errfile[256], full[2400];
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    snprintf(errfile, sizeof errfile, "%s/stderr.txt", dir);
+    snprintf(full, sizeof full, "{ %s; } 2>%s", cmd, errfile);
+    int st = system(full);
+    if (err) {
+        FILE *f = fopen(errfile, "r");
+        size_t n = f ? fread(err, 1, errlen - 1, f) : 0;
+        err[n] = '\0';
+        if (f)
+            fclose(f);
+    }
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static inline int test_sh(const char *dir, char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static inline int test_sh(const char *dir, char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = test_vsh(dir, err, errlen, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
 #endif
