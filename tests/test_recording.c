@@ -9,6 +9,8 @@
 #include <signal.h>
 #include <sys/resource.h>
 
+#include <SDL.h>
+#include <SDL_image.h>
 #include <json-c/json.h>
 
 #include "capture/source.h"
@@ -125,8 +127,21 @@ static void test_recorded_session(void **s)
     snprintf(rec, sizeof rec, "%s/rec", out_dir);
     snprintf(tel, sizeof tel, "%s/live.jsonl", out_dir);
     char err[4096];
+    char png[256];
+    snprintf(png, sizeof png, "%s/live.png", out_dir);
     assert_int_equal(sh(err, sizeof err, "%s run --headless --config %s --frames 90 --record %s "
-                        "--telemetry %s", BIN, conf, rec, tel), 0);
+                        "--telemetry %s --snapshot %s", BIN, conf, rec, tel, png), 0);
+    /* the live display is untouched: the scanner's text where the recordings are black */
+    SDL_Surface *live_png = IMG_Load(png);
+    assert_non_null(live_png);
+    SDL_Surface *rgb = SDL_ConvertSurfaceFormat(live_png, SDL_PIXELFORMAT_ARGB8888, 0);
+    int bright = 0;
+    for (int y = MASK_Y; y < MASK_Y + MASK_H; y++)
+        for (int x = MASK_X; x < MASK_X + MASK_W; x++)
+            bright += (((Uint32 *)((Uint8 *)rgb->pixels + y * rgb->pitch))[x] & 0xFF) > 150;
+    SDL_FreeSurface(rgb);
+    SDL_FreeSurface(live_png);
+    assert_true(bright > 50);
     session_in(rec, dir, sizeof dir);
     snprintf(file, sizeof file, "%s/raw.mkv", dir);
     probe(file, "stream=codec_name,width,height,nb_read_frames", got, sizeof got);
@@ -451,6 +466,72 @@ static void test_check_config_warns_without_mask(void **s)
     assert_non_null(strstr(err, ":2: [record] mask"));
 }
 
+/* file: reads what FFmpeg reads: H.264 in MP4, MJPEG in AVI, and formats of no frame type of
+ * ours (10-bit, RGB) converted; each run through the tracker frame by frame. */
+static void test_file_source_reads_common_containers(void **s)
+{
+    (void)s;
+    char y4m[256], tr[256], err[4096];
+    snprintf(y4m, sizeof y4m, "%s/short.y4m", out_dir);
+    snprintf(tr, sizeof tr, "%s/short-truth.jsonl", out_dir);
+    assert_int_equal(sh(err, sizeof err, "%s simulate --out %s --truth %s --frames 40 >/dev/null",
+                        BIN, y4m, tr), 0);
+    static const struct {
+        const char *name, *args;
+    } files[] = {
+        { "h264.mp4", "-c:v libx264 -preset ultrafast -pix_fmt yuv420p" },
+        { "mjpeg.avi", "-c:v mjpeg -q:v 3" },
+        { "yuv10.mkv", "-c:v ffv1 -pix_fmt yuv420p10le" },
+        { "rgb.mkv", "-c:v ffv1 -pix_fmt bgr0" },
+    };
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char file[300], tel[300];
+        snprintf(file, sizeof file, "%s/%s", out_dir, files[i].name);
+        snprintf(tel, sizeof tel, "%s/%s.jsonl", out_dir, files[i].name);
+        assert_int_equal(sh(err, sizeof err, "ffmpeg -v error -y -i %s %s %s", y4m, files[i].args,
+                            file), 0);
+        assert_int_equal(sh(err, sizeof err, "%s run --headless --source file:%s --telemetry %s",
+                            BIN, file, tel), 0);
+        int n;
+        json_object **v = read_jsonl(tel, &n, true);
+        print_message("%s: %d frames\n", files[i].name, n);
+        assert_true(n >= 36);   /* paced at 30 fps: the odd frame may be skipped to stay current */
+        json_object *size = json_object_object_get(v[0], "size");
+        assert_int_equal(json_object_get_int(json_object_array_get_idx(size, 0)), 640);
+        assert_int_equal(json_object_get_int(json_object_array_get_idx(size, 1)), 480);
+        /* the picture itself: luma within a few levels of the original's */
+        ng_source *a = open_video(y4m, NULL), *b = open_video(file, NULL);
+        ng_frame *fa = NULL, *fb = NULL;
+        ng_errbuf e = { 0 };
+        for (int k = 0; k < 20; k++) {
+            frame_free(fa);
+            frame_free(fb);
+            fa = fb = NULL;
+            assert_int_equal(source_next(a, &fa, &e), NG_SRC_FRAME);
+            assert_int_equal(source_next(b, &fb, &e), NG_SRC_FRAME);
+        }
+        if (fb->fmt != NG_PIX_BGR24) {
+            double diff = 0;   /* in full range: MJPEG's JPEG luma is 0..255 */
+            for (int y = 0; y < 480; y++)
+                for (int x = 0; x < 640; x++) {
+                    double va = fa->plane[0][y * fa->stride[0] + x];
+                    double vb = fb->plane[0][y * fb->stride[0] + x];
+                    va = fa->full_range ? va : (va - 16) * 255 / 219;
+                    vb = fb->full_range ? vb : (vb - 16) * 255 / 219;
+                    diff += fabs(va - vb);
+                }
+            diff /= 640.0 * 480.0;
+            print_message("%s: %s, mean luma difference %.2f\n", files[i].name, pixfmt_name(fb->fmt), diff);
+            assert_true(diff < 4);
+        }
+        frame_free(fa);
+        frame_free(fb);
+        source_close(a);
+        source_close(b);
+        free_jsonl(v, n);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -460,6 +541,7 @@ int main(void)
         cmocka_unit_test(test_full_disk_stops_the_recording_not_guidance),
         cmocka_unit_test(test_report_against_truth),
         cmocka_unit_test(test_check_config_warns_without_mask),
+        cmocka_unit_test(test_file_source_reads_common_containers),
     };
     return test_cleanup_tmpdir(cmocka_run_group_tests(tests, setup, NULL));
 }
