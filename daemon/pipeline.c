@@ -188,10 +188,28 @@ static void restart_guidance(pipeline *p)
     guide_free(g);
 }
 
+/* Replay: the plans the session set by this frame's time (after a jump back, from the
+ * session's first plan again). */
+static void replay_plans(pipeline *p, const ng_frame *f)
+{
+    if (f->pts_ms < p->last_pts_ms && p->next_plan > 0) {
+        ng_plan plan = p->cfg->plan;   /* the session's first */
+        for (p->next_plan = 0; p->next_plan < p->nplans &&
+                               p->plans[p->next_plan].pts_ms <= f->pts_ms; p->next_plan++)
+            plan = p->plans[p->next_plan].plan;
+        pipeline_set_plan(p, &plan);
+    }
+    p->last_pts_ms = f->pts_ms;
+    for (; p->next_plan < p->nplans && p->plans[p->next_plan].pts_ms <= f->pts_ms; p->next_plan++)
+        pipeline_set_plan(p, &p->plans[p->next_plan].plan);
+}
+
 static processed_frame *process_one(pipeline *p, const ng_frame *f)
 {
     if (f->discontinuity)
         restart_guidance(p);
+    if (p->nplans)
+        replay_plans(p, f);
     processed_frame *out = calloc(1, sizeof *out);
     if (!out)
         return NULL;
@@ -255,15 +273,20 @@ static void *process_main(void *arg)
     return NULL;
 }
 
-int pipeline_start(pipeline *p, const ng_config *cfg, ng_source *src, FILE *telemetry,
-                   recorder *rec, uint64_t max_frames, int64_t t0_ns, mailbox_wake_fn wake,
-                   void *wake_ctx, ng_errbuf *err)
+int pipeline_start(pipeline *p, const ng_config *cfg, ng_source *src, const pipeline_io *io,
+                   uint64_t max_frames, int64_t t0_ns, mailbox_wake_fn wake, void *wake_ctx,
+                   ng_errbuf *err)
 {
     memset(p, 0, sizeof *p);
     p->cfg = cfg;
     p->src = src;
-    p->telemetry = telemetry;
-    p->rec = rec;
+    if (io) {
+        p->telemetry = io->telemetry;
+        p->rec = io->rec;
+        p->plans = io->plans;
+        p->nplans = io->nplans;
+    }
+    p->last_pts_ms = -1;
     p->max_frames = max_frames;
     atomic_init(&p->stop, false);
     atomic_init(&p->status, SOURCE_STREAMING);

@@ -35,6 +35,13 @@ void processed_frame_free(processed_frame *p);
 
 typedef enum { SOURCE_STREAMING, SOURCE_ENDED, SOURCE_FAILED } source_status;
 
+/* A plan that was set during a recorded session, at its time in the file: a replay sets it
+ * again on the first frame at or after that time. */
+typedef struct {
+    int64_t pts_ms;
+    ng_plan plan;
+} replay_plan;
+
 typedef struct {
     const ng_config *cfg;
     ng_source *src;
@@ -63,16 +70,27 @@ typedef struct {
     int64_t t0_ns;
     mailbox_wake_fn wake;       /* the caller's, called through the display mailbox */
     void *wake_ctx;
+    /* replay: plans recorded during the session (processing thread's) */
+    const replay_plan *plans;
+    size_t nplans, next_plan;
+    int64_t last_pts_ms;
 } pipeline;
 
 /* Starts both threads; wake(ctx) runs whenever a processed frame lands in an empty display slot
  * and when the pipeline finishes. */
 /* t0_ns: when the run began (telemetry t_ms counts from it; 0: now), taken before the source
  * opened, as a capture card may deliver frames stamped during its opening. */
-/* rec (may be NULL): captured frames and telemetry go to its session while one runs. */
-int pipeline_start(pipeline *p, const ng_config *cfg, ng_source *src, FILE *telemetry,
-                   recorder *rec, uint64_t max_frames, int64_t t0_ns, mailbox_wake_fn wake,
-                   void *wake_ctx, ng_errbuf *err);
+/* Where a pipeline's output goes besides the screen; every member may be NULL/0. */
+typedef struct {
+    FILE *telemetry;             /* one JSON line per frame, event lines */
+    recorder *rec;               /* captured frames and telemetry, while a session runs */
+    const replay_plan *plans;    /* replay: the session's later plans, in time order */
+    size_t nplans;
+} pipeline_io;
+
+int pipeline_start(pipeline *p, const ng_config *cfg, ng_source *src, const pipeline_io *io,
+                   uint64_t max_frames, int64_t t0_ns, mailbox_wake_fn wake, void *wake_ctx,
+                   ng_errbuf *err);
 /* The main thread presented pf at present_ns: writes the telemetry of every earlier frame not
  * shown, then pf's own line with capture-to-render latency (once per frame). */
 void pipeline_frame_presented(pipeline *p, processed_frame *pf, int64_t present_ns);

@@ -2,6 +2,7 @@
  * guidance, with the configuration and plan it was recorded with; for training and review. */
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "daemon/commands.h"
 #include "daemon/run.h"
 #include "daemon/session_read.h"
+#include "record/report.h"
 
 static void usage(FILE *f)
 {
@@ -70,9 +72,23 @@ int cmd_replay(int argc, char **argv)
     cfg.record.start = false;   /* a replay is not a new session (R still records one) */
     /* where it is replayed, not where it was recorded, decides the window */
     cfg.headless = headless ? NG_HEADLESS_YES : NG_HEADLESS_AUTO;
+    /* the plans set during the session, at their times in the file */
+    report_input in;
+    if (report_load(dir, &in, &err) < 0) {
+        fprintf(stderr, "needleguide: replay: %s", err.text);
+        report_input_free(&in);
+        return 2;
+    }
+    replay_plan *plans = calloc(in.nplans + 1, sizeof *plans);
+    for (size_t i = 0; plans && i < in.nplans; i++)
+        plans[o.nplans++] = (replay_plan){ llround(in.plans[i].t_ms - in.t0_ms), in.plans[i].plan };
+    report_input_free(&in);
+    o.plans = plans;
     ng_playback play;
     playback_init(&play);
     atomic_store(&play.loop, !once);
     o.play = &play;
-    return run_main(cfg, &o);
+    int rc = run_main(cfg, &o);
+    free(plans);
+    return rc;
 }

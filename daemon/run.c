@@ -290,8 +290,10 @@ int run_main(ng_config cfg, run_opts *opts)
     recording rec;
     pipeline p;
     if (recording_init(&rec, &cfg, src) < 0 ||
-        pipeline_start(&p, &cfg, src, tel, rec.rec, o.max_frames, t_start, wake_main, NULL,
-                       &err) < 0) {
+        pipeline_start(&p, &cfg, src,
+                       &(pipeline_io){ .telemetry = tel, .rec = rec.rec, .plans = o.plans,
+                                       .nplans = o.nplans },
+                       o.max_frames, t_start, wake_main, NULL, &err) < 0) {
         fprintf(stderr, "needleguide: run: %s", err.text);
         recording_free(&rec);
         overlay_free(ov);

@@ -7,6 +7,7 @@
 
 #include "capture/source.h"
 #include "config/config.h"
+#include "daemon/pipeline.h"
 
 typedef struct {
     const char *config_path;
@@ -17,6 +18,8 @@ typedef struct {
     bool fast;
     bool every_frame;    /* files: process every frame, waiting for the tracker (replay --fast) */
     ng_playback *play;   /* replay: the file plays under these controls; NULL for run */
+    const replay_plan *plans;   /* replay: plans to set as the file reaches them, in time order */
+    size_t nplans;
 } run_opts;
 
 /* --frames N: 0, or -1 after saying what was wrong. */

@@ -96,10 +96,25 @@ static void add_frame(json_object *o, void *ctx)
     r->target_px = pair(o, "target_px");
 }
 
+static void add_plan(json_object *o, report_input *in)
+{
+    report_plan *p = realloc(in->plans, (in->nplans + 1) * sizeof *p);
+    if (!p)
+        return;
+    in->plans = p;
+    p[in->nplans++] = (report_plan){
+        num(o, "t_ms", NULL),
+        { .entry = pair(o, "entry"), .l4_target = pair(o, "l4_target"),
+          .l5_target = pair(o, "l5_target"), .tolerance_mm = num(o, "tolerance_mm", NULL) },
+    };
+}
+
 static void add_event(json_object *o, void *ctx)
 {
     report_input *in = ctx;
     const char *ev = str(o, "event");
+    if (ev && !strcmp(ev, "plan"))
+        add_plan(o, in);
     if (!ev || strcmp(ev, "phase"))
         return;
     report_transition *m = realloc(in->moves, (in->nmoves + 1) * sizeof *m);
@@ -143,6 +158,7 @@ void report_input_free(report_input *in)
 {
     free(in->frames);
     free(in->moves);
+    free(in->plans);
     memset(in, 0, sizeof *in);
 }
 

@@ -28,10 +28,17 @@ typedef struct {
 } report_transition;
 
 typedef struct {
+    double t_ms;
+    ng_plan plan;
+} report_plan;               /* a plan set during the session (planning mode, later the socket) */
+
+typedef struct {
     report_frame *frames;
     size_t nframes;
     report_transition *moves;
     size_t nmoves;
+    report_plan *plans;
+    size_t nplans;
     double t0_ms;            /* the session's start on the telemetry clock */
     ng_plan plan;
     double mm_per_px;

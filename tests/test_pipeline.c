@@ -62,7 +62,7 @@ static void test_slow_consumer_never_blocks_capture(void **s)
     ng_errbuf err = { 0 };
     assert_int_equal(fake_open(&src, NULL, &err), 0);
     pipeline p;
-    assert_int_equal(pipeline_start(&p, &cfg, &src, NULL, NULL, 0, 0, on_wake, NULL, &err), 0);
+    assert_int_equal(pipeline_start(&p, &cfg, &src, NULL, 0, 0, on_wake, NULL, &err), 0);
 
     uint64_t got = 0, last_seq = 0;
     bool first = true, in_order = true;
@@ -117,7 +117,8 @@ static void fake_run_start(fake_run *r, const char *name, uint64_t frames, const
     fake_open(&r->src, NULL, &err);
     snprintf(r->path, sizeof r->path, "%s/%s", test_tmpdir(), name);
     r->tel = fopen(r->path, "w");
-    assert_int_equal(pipeline_start(&r->p, &r->cfg, &r->src, r->tel, NULL, frames, 0, NULL, NULL, &err), 0);
+    pipeline_io io = { .telemetry = r->tel };
+    assert_int_equal(pipeline_start(&r->p, &r->cfg, &r->src, &io, frames, 0, NULL, NULL, &err), 0);
 }
 
 /* Waits for the frame limit, stops, closes the telemetry. */
@@ -268,7 +269,7 @@ static void test_corrupt_mjpeg_skipped_and_counted(void **s)
     ng_errbuf err = { 0 };
     mjpeg_open(&src, NULL, &err);
     pipeline p;
-    assert_int_equal(pipeline_start(&p, &cfg, &src, NULL, NULL, 0, 0, NULL, NULL, &err), 0);
+    assert_int_equal(pipeline_start(&p, &cfg, &src, NULL, 0, 0, NULL, NULL, &err), 0);
     while (!pipeline_finished(&p))
         usleep(1000);
     pipeline_stop(&p);

@@ -229,6 +229,41 @@ static void test_replay_matches_live(void **s)
             if (strcmp(sa, sb))
                 fail_msg("frame %d %s: live %s, replay %s", i, keys[k], sa, sb);
         }
+    free_jsonl(rep, nr);
+
+    /* a plan set during the session (as planning mode does) is set again when the replay
+     * reaches it: the L4 target moved 30 px right 1.5 s in */
+    char events[600], session[600], line[512];
+    snprintf(session, sizeof session, "%s/session.json", dir);
+    json_object *js = json_object_from_file(session);
+    double t0 = jget(js, "t0_ms");
+    json_object_put(js);
+    snprintf(events, sizeof events, "%s/events.jsonl", dir);
+    FILE *f = fopen(events, "a");
+    assert_non_null(f);
+    snprintf(line, sizeof line, "{\"event\":\"plan\",\"t_ms\":%.3f,\"entry\":[160,35.33],"
+             "\"l4_target\":[423.33,335.33],\"l5_target\":[353.33,348.67],\"tolerance_mm\":2}\n",
+             t0 + 1500);
+    fputs(line, f);
+    fclose(f);
+    assert_int_equal(sh(err, sizeof err, "%s replay --headless --once --fast --telemetry %s %s",
+                        BIN, rtel, dir), 0);
+    rep = read_jsonl(rtel, &nr, true);
+    assert_int_equal(nr, nl);
+    int moved = 0, early_moved = 0;
+    for (int i = 0; i < nl; i++) {
+        double dx = json_object_get_double(json_object_array_get_idx(json_object_object_get(rep[i], "target_px"), 0)) -
+                    json_object_get_double(json_object_array_get_idx(json_object_object_get(live[i], "target_px"), 0));
+        double t = jget(live[i], "t_ms") - t0;
+        if (t < 1400)
+            early_moved += fabs(dx) > 0.5;
+        else if (t > 1700)
+            moved += fabs(dx - 30) < 10;   /* the new plan is on the frame it was set on */
+    }
+    print_message("replayed plan: %d frames after 1.7 s with the target ~30 px on, %d before 1.4 s moved\n",
+                  moved, early_moved);
+    assert_int_equal(early_moved, 0);
+    assert_true(moved > 20);
     free_jsonl(live, nl);
     free_jsonl(rep, nr);
     /* bad input: exit 2 and the reason */
