@@ -1,8 +1,10 @@
 #include "config/config.h"
 
 #include <errno.h>
+#include <grp.h>
 #include <ini.h>
 #include <math.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,6 +180,63 @@ static int parse_mask(const char *v, void *dst, char *why, size_t n)
     return 0;
 }
 
+static int parse_socket(const char *v, void *dst, char *why, size_t n)
+{
+    if (v[0] != '/' || strlen(v) >= sizeof ((ng_control_config *)0)->socket) {
+        snprintf(why, n, "expected an absolute path shorter than %zu characters",
+                 sizeof ((ng_control_config *)0)->socket);
+        return -1;
+    }
+    snprintf((char *)dst, sizeof ((ng_control_config *)0)->socket, "%s", v);
+    return 0;
+}
+
+/* A user or group: a name known to the system, or a number. */
+static bool lookup_id(const char *name, bool group, unsigned *id)
+{
+    char *end;
+    unsigned long v = strtoul(name, &end, 10);
+    if (*name && !*end && name[0] != '-' && v < 0xFFFFFFFFul) {
+        *id = (unsigned)v;
+        return true;
+    }
+    if (group) {
+        struct group *g = getgrnam(name);
+        return g ? (*id = (unsigned)g->gr_gid, true) : false;
+    }
+    struct passwd *pw = getpwnam(name);
+    return pw ? (*id = (unsigned)pw->pw_uid, true) : false;
+}
+
+static int parse_uids(const char *v, void *dst, char *why, size_t n)
+{
+    ng_control_config *cc = dst;
+    char list[512];
+    snprintf(list, sizeof list, "%s", v);
+    cc->nallow_uid = 0;
+    for (char *save = NULL, *t = strtok_r(list, ", \t", &save); t; t = strtok_r(NULL, ", \t", &save)) {
+        if (cc->nallow_uid == NG_MAX_ALLOW_UID || !lookup_id(t, false, &cc->allow_uid[cc->nallow_uid])) {
+            snprintf(why, n, "expected up to %d users (names or uids), comma-separated; '%s' is "
+                             "not one", NG_MAX_ALLOW_UID, t);
+            return -1;
+        }
+        cc->nallow_uid++;
+    }
+    return 0;
+}
+
+static int parse_group(const char *v, void *dst, char *why, size_t n)
+{
+    ng_control_config *cc = dst;
+    if (strlen(v) >= sizeof cc->allow_group || !lookup_id(v, true, &cc->allow_gid)) {
+        snprintf(why, n, "expected a group name or gid known to this system");
+        return -1;
+    }
+    cc->has_group = true;
+    snprintf(cc->allow_group, sizeof cc->allow_group, "%s", v);
+    return 0;
+}
+
 static int parse_bool(const char *v, void *dst, char *why, size_t n)
 {
     static const char *const yes[] = { "yes", "true", "on", "1" };
@@ -239,6 +298,9 @@ static const key_spec keys[] = {
     KEY("record", "dir", parse_dir, record.dir),
     KEY("record", "start", parse_bool, record.start),
     KEY("record", "mask", parse_mask, record),
+    KEY("control", "socket", parse_socket, control.socket),
+    KEY("control", "allow_uid", parse_uids, control),
+    KEY("control", "allow_group", parse_group, control),
 };
 /* keys that may be given more than once, each adding to a list */
 static bool repeatable(const key_spec *k) { return k->parse == parse_mask; }
@@ -262,7 +324,7 @@ int config_set(ng_config *cfg, const char *origin, int line, const char *section
         snprintf(where, sizeof where, "%s", origin);
 
     if (!section_known(section)) {
-        ng_err_add(err, "%s: unknown section [%s] (expected capture, image, plan, display or record)",
+        ng_err_add(err, "%s: unknown section [%s] (expected capture, image, plan, display, record or control)",
                    where, section);
         return -1;
     }
@@ -479,6 +541,16 @@ static void config_print(const ng_config *cfg, FILE *f)
     for (int i = 0; i < rc->nmasks; i++)
         fprintf(f, "mask = %d,%d,%d,%d\n", rc->masks[i].x, rc->masks[i].y, rc->masks[i].w,
                 rc->masks[i].h);
+    const ng_control_config *cc = &cfg->control;
+    if (cc->socket[0] || cc->nallow_uid || cc->has_group)
+        fprintf(f, "\n[control]\n");
+    if (cc->socket[0])
+        fprintf(f, "socket = %s\n", cc->socket);
+    for (int i = 0; i < cc->nallow_uid; i++)
+        fprintf(f, "%s%u%s", i ? "" : "allow_uid = ", cc->allow_uid[i],
+                i + 1 < cc->nallow_uid ? "," : "\n");
+    if (cc->has_group)
+        fprintf(f, "allow_group = %s\n", cc->allow_group);
 }
 
 int config_write(const ng_config *cfg, const char *path)

@@ -13,6 +13,17 @@ typedef enum { NG_HEADLESS_AUTO, NG_HEADLESS_YES, NG_HEADLESS_NO } ng_headless;
 
 #define NG_MAX_MASKS 16
 
+#define NG_MAX_ALLOW_UID 16
+
+typedef struct {
+    char socket[108];               /* the control socket's path; "" for none */
+    unsigned allow_uid[NG_MAX_ALLOW_UID];   /* users let in besides the daemon's own */
+    int nallow_uid;
+    bool has_group;
+    unsigned allow_gid;             /* a group whose members are let in */
+    char allow_group[64];           /* as written */
+} ng_control_config;
+
 typedef struct {
     char dir[512];                  /* where session folders go; "" for none */
     bool start;                     /* record from the start (--record) */
@@ -39,6 +50,8 @@ typedef struct {
     ng_headless headless;
     /* [record] */
     ng_record_config record;
+    /* [control] */
+    ng_control_config control;
 } ng_config;
 
 /* The embedded default: the built-in simulated scan with its own plan. */

@@ -6,6 +6,7 @@
 #include "sim/simulate.h"
 #include "tracking/eval.h"
 #include "tracking/track_cmd.h"
+#include "util/log.h"
 
 static void usage(FILE *f)
 {
@@ -19,8 +20,18 @@ static void usage(FILE *f)
             "  list-devices  capture devices, their inputs, formats, sizes and rates [--json]\n"
             "  replay        play a recorded session through the tracker and guidance\n"
             "  report        score a recorded session: report.json and report.html\n"
+            "  ctl           send a command to the running daemon's control socket\n"
             "Research and training software, not a cleared medical device.\n");
 }
+
+static const struct {
+    const char *name;
+    int (*fn)(int, char **);
+} commands[] = {
+    { "run", cmd_run },         { "simulate", cmd_simulate },         { "check-config", cmd_check_config },
+    { "track", cmd_track },     { "eval", cmd_eval },                 { "replay", cmd_replay },
+    { "ctl", cmd_ctl },         { "report", cmd_report },             { "list-devices", cmd_list_devices },
+};
 
 int main(int argc, char **argv)
 {
@@ -29,22 +40,12 @@ int main(int argc, char **argv)
         return 2;
     }
     const char *cmd = argv[1];
-    if (!strcmp(cmd, "run"))
-        return cmd_run(argc - 1, argv + 1);
-    if (!strcmp(cmd, "simulate"))
-        return cmd_simulate(argc - 1, argv + 1);
-    if (!strcmp(cmd, "check-config"))
-        return cmd_check_config(argc - 1, argv + 1);
-    if (!strcmp(cmd, "track"))
-        return cmd_track(argc - 1, argv + 1);
-    if (!strcmp(cmd, "eval"))
-        return cmd_eval(argc - 1, argv + 1);
-    if (!strcmp(cmd, "replay"))
-        return cmd_replay(argc - 1, argv + 1);
-    if (!strcmp(cmd, "report"))
-        return cmd_report(argc - 1, argv + 1);
-    if (!strcmp(cmd, "list-devices"))
-        return cmd_list_devices(argc - 1, argv + 1);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(cmd, commands[i].name)) {
+            int rc = commands[i].fn(argc - 1, argv + 1);
+            ng_log_flush();   /* a message still being repeated is said */
+            return rc;
+        }
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
         usage(stdout);
         return 0;

@@ -15,6 +15,8 @@
 #include "daemon/pipeline.h"
 #include "daemon/recording.h"
 #include "daemon/run.h"
+#include "daemon/control.h"
+#include "daemon/run_control.h"
 #include "guidance/planning.h"
 #include "overlay/overlay.h"
 #include "util/clock.h"
@@ -118,25 +120,28 @@ static void wake_main(void *ctx)
     SDL_PushEvent(&ev);
 }
 
-/* Blocks SIGINT/SIGTERM in every thread and returns a signalfd for them. */
+/* Blocks SIGINT/SIGTERM/SIGHUP in every thread and returns a signalfd for them. */
 static int signals_setup(void)
 {
     sigset_t mask;
     sigemptyset(&mask);
     sigaddset(&mask, SIGINT);
     sigaddset(&mask, SIGTERM);
+    sigaddset(&mask, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &mask, NULL);
     return signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 }
 
-static bool signal_pending(int fd)
+/* The signal waiting, or 0. */
+static int signal_pending(int fd)
 {
     struct signalfd_siginfo si;
     if (fd >= 0 && read(fd, &si, sizeof si) == (ssize_t)sizeof si) {
-        NG_INFO("run", "signal %u: shutting down", si.ssi_signo);
-        return true;
+        if (si.ssi_signo != SIGHUP)
+            NG_INFO("run", "signal %u: shutting down", si.ssi_signo);
+        return (int)si.ssi_signo;
     }
-    return false;
+    return 0;
 }
 
 /* Key S: the running config, with the plan as it now is, saved over the file it came from. */
@@ -311,18 +316,24 @@ int run_main(ng_config cfg, run_opts *opts)
     planning plan_mode = { .step = PLANNING_OFF };
     char message[512] = "";
     int64_t message_until = 0;
-    if (cfg.record.start && recording_start(&rec, &p, message, sizeof message) < 0) {
-        /* asked for and impossible from the start: bad input, nothing is running yet */
-        fprintf(stderr, "needleguide: run: %s\n", message);
-        pipeline_stop(&p);
-        recording_free(&rec);
-        overlay_free(ov);
-        if (tel) fclose(tel);
-        source_close(src);
-        close(sfd);
-        return 2;
-    }
+    /* asked for and impossible from the start: bad input; what started is stopped cleanly */
+    int start_rc = 0;
+    control *ctl = NULL;
     rec.p = &p;
+    if (cfg.record.start && recording_start(&rec, &p, message, sizeof message) < 0) {
+        fprintf(stderr, "needleguide: run: %s\n", message);
+        start_rc = 2;
+    } else if (cfg.control.socket[0] && !(ctl = control_open(&cfg.control, &err))) {
+        fprintf(stderr, "needleguide: run: %s", err.text);
+        quit_reason = "stopped: the control socket could not be opened";
+        start_rc = 2;
+    }
+    quit = start_rc != 0;
+    if (ctl)
+        NG_INFO("run", "control socket %s", cfg.control.socket);
+    run_live live = { .cfg = &cfg, .config_path = o.config_path, .p = &p, .rec = &rec, .ov = ov,
+                      .paused = &paused, .message = message, .message_size = sizeof message,
+                      .message_until = &message_until };
     while (!quit) {
         SDL_Event ev;
         if (SDL_WaitEventTimeout(&ev, 40)) {
@@ -388,7 +399,11 @@ int run_main(ng_config cfg, run_opts *opts)
                     }
             } while (SDL_PollEvent(&ev));
         }
-        if (signal_pending(sfd)) {
+        for (int sig; (sig = signal_pending(sfd));) {
+            if (sig == SIGHUP) {
+                run_reload(&live);
+                continue;
+            }
             quit = true;
             quit_reason = "stopped: signal";
         }
@@ -463,6 +478,12 @@ int run_main(ng_config cfg, run_opts *opts)
         }
         overlay_draw(ov, &v);
         recording_screen(&rec, ov);
+        if (ctl) {   /* after drawing: a snapshot asked for is of this screen */
+            live.cur = cur;
+            live.fps = fps;
+            live.latency_ms = cur_latency_ms;
+            control_poll(ctl, run_control_request, &live);
+        }
         if (quit && o.snapshot_path) {
             if (overlay_snapshot(ov, o.snapshot_path, &err) == 0)
                 NG_INFO("run", "snapshot: %s", o.snapshot_path);
@@ -474,6 +495,7 @@ int run_main(ng_config cfg, run_opts *opts)
             pipeline_frame_presented(&p, cur, ng_now_ns());
     }
 
+    control_close(ctl);
     pipeline_stop(&p);
     recording_stop(&rec, quit_reason, message, sizeof message);
     recording_free(&rec);
@@ -484,10 +506,12 @@ int run_main(ng_config cfg, run_opts *opts)
     overlay_free(ov);
     source_close(src);
     close(sfd);
-    if (tel) {
+    if (tel)
         fclose(tel);
+    if (start_rc)
+        return start_rc;
+    if (tel)
         NG_INFO("run", "telemetry: %s (%llu frames)", o.telemetry_path, (unsigned long long)processed);
-    }
     NG_INFO("run", "%llu frames processed, %llu skipped, %llu dropped by the card, "
             "%llu error buffers, %llu undecodable", (unsigned long long)processed,
             (unsigned long long)skipped, (unsigned long long)atomic_load(&p.driver_drops),

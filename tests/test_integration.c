@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 
 #include "test_image.h"
+#include "test_bin.h"
 #include "test_json.h"
 
 #include "guidance/phase.h"
@@ -14,17 +15,10 @@
 #include "sim/sim_scene.h"
 #include "tracking/tracker.h"
 
-#define BIN NG_BUILD_DIR "/needleguide"
-
-static char out_dir[128];
-
-/* A shell command: its exit status, its stderr in err (if not NULL). */
-#define sh(...) test_sh(out_dir, __VA_ARGS__)
-
 static int setup(void **s)
 {
     (void)s;
-    snprintf(out_dir, sizeof out_dir, "%s", test_tmpdir());
+    bin_setup();
     return 0;
 }
 

@@ -2,6 +2,7 @@
  * ffprobe and decoded (masks black, the overlay burned in), a kill -9 mid-recording, a file
  * size limit mid-recording (guidance goes on), a replay whose tracking matches the live run's,
  * and the report's figures against the simulator's truth. */
+#include "test_bin.h"
 #include "test_json.h"
 #include "test_video.h"
 
@@ -16,7 +17,6 @@
 #include "capture/source.h"
 #include "util/clock.h"
 
-#define BIN NG_BUILD_DIR "/needleguide"
 /* frame pixels blacked out in the recordings: the simulated scanner's top line of text (where
  * a patient's name would be), outside the image area, so a replay tracks the same picture */
 #define MASK_X 0
@@ -24,15 +24,10 @@
 #define MASK_W 640
 #define MASK_H 34
 
-static char out_dir[128];
-
-/* A shell command: its exit status, its stderr in err (if not NULL). */
-#define sh(...) test_sh(out_dir, __VA_ARGS__)
-
 static int setup(void **s)
 {
     (void)s;
-    snprintf(out_dir, sizeof out_dir, "%s", test_tmpdir());
+    bin_setup();
     if (system("command -v ffprobe >/dev/null") != 0) {
         fprintf(stderr, "test_recording: SKIPPED: ffprobe is missing (scripts/deps.sh installs ffmpeg)\n");
         return -1;
