@@ -16,7 +16,14 @@ endif
 endif
 
 PKGS := sdl2 SDL2_ttf SDL2_image inih json-c libavutil libavformat libavcodec libswscale
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+# systemd's notifications (Type=notify, the watchdog) when libsystemd is there; SYSTEMD=no leaves
+# them out (the daemon then runs as a simple service).
+SYSTEMD ?= $(shell pkg-config --exists libsystemd && echo yes)
+ifeq ($(SYSTEMD),yes)
+PKGS += libsystemd
+SYSTEMD_CFLAGS := -DNG_HAVE_SYSTEMD
+endif
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS)) $(SYSTEMD_CFLAGS)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS)) -lyuv -lstdc++
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka libjpeg)
 
@@ -37,6 +44,8 @@ BIN := $(BUILD)/needleguide
 TEST_SRC := $(wildcard tests/test_*.c)
 TESTS := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 
+
+.PHONY: install uninstall
 .PHONY: all help demo check check-plain check-san check-v4l2 bench-tracking calibrate-confidence test-run clean
 all: $(BIN)
 
@@ -47,6 +56,8 @@ help:
 	@echo "make check-v4l2 only the real-kernel V4L2 scenarios (tests/vm/)"
 	@echo "make bench-tracking  the tracker over a varied simulated set: accuracy table and ms/frame"
 	@echo "make calibrate-confidence  refit the tracker's calibrated confidence on a separate set"
+	@echo "make install   binary, systemd unit, man page, example config (PREFIX=/usr/local, DESTDIR)"
+	@echo "make uninstall"
 	@echo "make clean"
 
 $(BUILD)/obj/%.o: %.c
@@ -106,6 +117,40 @@ check-san:
 	$(MAKE) BUILD=build/san SAN=1 test-run
 
 check: check-plain check-san check-v4l2
+
+# Installation: the binary, the systemd unit and its user, the man page, an example config (an
+# existing one is kept), the README. PREFIX and DESTDIR as usual.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+DOCDIR ?= $(PREFIX)/share/doc/needleguide
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+SYSCONFDIR ?= /etc
+CONFDIR := $(SYSCONFDIR)/needleguide
+
+install: $(BIN)
+	install -D -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/needleguide
+	install -d $(DESTDIR)$(UNITDIR)
+	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@CONFDIR@|$(CONFDIR)|g' dist/needleguide.service.in \
+	    > $(DESTDIR)$(UNITDIR)/needleguide.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/needleguide.service
+	install -D -m 0644 dist/needleguide.sysusers $(DESTDIR)$(SYSUSERSDIR)/needleguide.conf
+	install -D -m 0644 dist/needleguide.8 $(DESTDIR)$(MANDIR)/man8/needleguide.8
+	install -D -m 0644 README.md $(DESTDIR)$(DOCDIR)/README.md
+	@if [ -e $(DESTDIR)$(CONFDIR)/needleguide.conf ]; then \
+	    echo "keeping $(DESTDIR)$(CONFDIR)/needleguide.conf"; \
+	else install -D -m 0644 dist/needleguide.conf $(DESTDIR)$(CONFDIR)/needleguide.conf; fi
+	@echo "installed. As a service: systemd-sysusers; systemctl daemon-reload;" \
+	      "edit $(CONFDIR)/needleguide.conf; systemctl enable --now needleguide"
+
+# The configuration is kept (it may hold the site's plan and masks).
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/needleguide $(DESTDIR)$(UNITDIR)/needleguide.service \
+	      $(DESTDIR)$(SYSUSERSDIR)/needleguide.conf $(DESTDIR)$(MANDIR)/man8/needleguide.8 \
+	      $(DESTDIR)$(DOCDIR)/README.md
+	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null
+	@echo "kept $(DESTDIR)$(CONFDIR)/needleguide.conf and the recordings"
 
 clean:
 	rm -rf $(BUILD)

@@ -253,7 +253,9 @@ static void *process_main(void *arg)
     pipeline *p = arg;
     ng_frame *f;
     while ((f = mailbox_take(&p->captured))) {
+        atomic_store(&p->busy_since_ns, ng_now_ns());
         processed_frame *out = process_one(p, f);
+        atomic_store(&p->busy_since_ns, 0);
         /* the captured frame goes on to the recording, if one runs */
         if (!recorder_take_raw(p->rec, f, ng_ns_to_ms(f->t_capture_ns - p->t0_ns)))
             frame_free(f);
@@ -291,6 +293,7 @@ int pipeline_start(pipeline *p, const ng_config *cfg, ng_source *src, const pipe
     atomic_init(&p->stop, false);
     atomic_init(&p->status, SOURCE_STREAMING);
     atomic_init(&p->processed, 0);
+    atomic_init(&p->busy_since_ns, 0);
     atomic_init(&p->cap_state, src->state);
     atomic_init(&p->driver_drops, 0);
     atomic_init(&p->source_skipped, 0);
@@ -337,6 +340,12 @@ fail:
 }
 
 bool pipeline_finished(pipeline *p) { return mailbox_closed(&p->display); }
+
+bool pipeline_alive(pipeline *p, int64_t now_ns, int64_t stuck_ns)
+{
+    int64_t since = atomic_load(&p->busy_since_ns);
+    return since == 0 || now_ns - since < stuck_ns;
+}
 
 uint64_t pipeline_skipped(pipeline *p)
 {

@@ -58,6 +58,7 @@ typedef struct {
     ng_errbuf source_err;       /* written by the capture thread before status changes */
     _Atomic capture_state cap_state;
     atomic_uint_fast64_t processed;
+    _Atomic int64_t busy_since_ns;   /* the frame being processed was taken then; 0: idle */
     /* telemetry of frames superseded before they were shown, waiting to be written in order */
     pthread_mutex_t tel_lock;
     telemetry_frame *backlog;
@@ -102,6 +103,9 @@ void pipeline_event(pipeline *p, const char *line);
 /* Writes whatever telemetry is still waiting (after pipeline_stop). */
 void pipeline_flush_telemetry(pipeline *p);
 
+/* The processing thread is not stuck: idle, or on one frame for less than stuck_ns (what the
+ * systemd watchdog is fed on). */
+bool pipeline_alive(pipeline *p, int64_t now_ns, int64_t stuck_ns);
 /* True once the processing thread has finished (frame limit, end of source, error). */
 bool pipeline_finished(pipeline *p);
 /* Stops and joins both threads, frees what is left in the mailboxes. */

@@ -16,6 +16,7 @@
 #include "daemon/recording.h"
 #include "daemon/run.h"
 #include "daemon/control.h"
+#include "daemon/notify.h"
 #include "daemon/run_control.h"
 #include "guidance/planning.h"
 #include "overlay/overlay.h"
@@ -112,6 +113,9 @@ static int parse_args(int argc, char **argv, ng_config *cfg, run_opts *o)
 }
 
 static Uint32 frame_event;
+
+/* Processing on one frame this long is stuck: the watchdog is no longer fed, systemd restarts us. */
+#define WATCHDOG_STUCK_NS 5000000000LL
 
 static void wake_main(void *ctx)
 {
@@ -331,6 +335,8 @@ int run_main(ng_config cfg, run_opts *opts)
     quit = start_rc != 0;
     if (ctl)
         NG_INFO("run", "control socket %s", cfg.control.socket);
+    int64_t watchdog_every = 0, watchdog_last = 0, status_last = 0;
+    bool watchdog = notify_watchdog_every(&watchdog_every), ready_sent = false;
     run_live live = { .cfg = &cfg, .config_path = o.config_path, .p = &p, .rec = &rec, .ov = ov,
                       .paused = &paused, .message = message, .message_size = sizeof message,
                       .message_until = &message_until };
@@ -439,6 +445,30 @@ int run_main(ng_config cfg, run_opts *opts)
             quit_reason = limit_reached ? "stopped: frame limit" : "stopped: the source ended";
         }
 
+        /* systemd: ready once a frame is shown or the source's state is known; the status
+         * once a second; the watchdog fed while processing is not stuck on a frame */
+        bool can_ready = cur || cs != CAP_STREAMING || finished;
+        if (now - status_last >= 1000000000LL || (can_ready && !ready_sent)) {
+            record_status rs;
+            recorder_status_get(rec.rec, &rs);
+            char status[200];
+            snprintf(status, sizeof status, "%s, %.1f fps, phase %s%s",
+                     st == SOURCE_STREAMING ? capture_state_name(cs) : st == SOURCE_ENDED ? "ended" : "failed",
+                     fps, phase_name(cur ? cur->guide.phase : PHASE_IDLE), rs.active ? ", recording" : "");
+            if (can_ready && !ready_sent) {
+                notify_ready(status);
+                ready_sent = true;
+            } else {
+                notify_status(status);
+            }
+            status_last = now;
+        }
+        if (watchdog && now - watchdog_last >= watchdog_every &&
+            pipeline_alive(&p, now, WATCHDOG_STUCK_NS)) {
+            notify_watchdog();
+            watchdog_last = now;
+        }
+
         overlay_view v = {
             .roi = cfg.roi, .mm_per_px = cfg.mm_per_px, .guide = { .plan = cfg.plan, .anchored = true },
             .fps = fps, .skipped = pipeline_skipped(&p), .paused = paused, .help = help,
@@ -495,6 +525,7 @@ int run_main(ng_config cfg, run_opts *opts)
             pipeline_frame_presented(&p, cur, ng_now_ns());
     }
 
+    notify_stopping();
     control_close(ctl);
     pipeline_stop(&p);
     recording_stop(&rec, quit_reason, message, sizeof message);

@@ -10,6 +10,7 @@ make gcc libc6-dev pkg-config
 libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev fonts-dejavu-core
 libyuv-dev libinih-dev libjson-c-dev
 libcmocka-dev libjpeg-dev libavutil-dev libavformat-dev libavcodec-dev libswscale-dev ffmpeg
+libsystemd-dev systemd
 xvfb xauth
 qemu-system-x86 busybox-static cpio kmod v4l-utils
 "

@@ -74,11 +74,35 @@ static void test_repeats_said_once_per_window(void **s)
     free(out);
 }
 
+/* Started by systemd (INVOCATION_ID) with stderr not a terminal: syslog, the journal; otherwise
+ * stderr. */
+static void test_target_follows_how_we_were_started(void **s)
+{
+    (void)s;
+    char path[256];
+    snprintf(path, sizeof path, "%s/not-a-tty", test_tmpdir());
+    int saved = dup(2), fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(fd, 2);
+    close(fd);
+    setenv("INVOCATION_ID", "0123456789abcdef", 1);
+    ng_log_set_target(NG_LOG_AUTO);
+    ng_log_target service = ng_log_current_target();
+    unsetenv("INVOCATION_ID");
+    ng_log_set_target(NG_LOG_AUTO);
+    ng_log_target plain = ng_log_current_target();
+    dup2(saved, 2);
+    close(saved);
+    assert_int_equal(service, NG_LOG_SYSLOG);
+    assert_int_equal(plain, NG_LOG_STDERR);
+    ng_log_set_target(NG_LOG_STDERR);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_repeats_are_folded),
         cmocka_unit_test(test_repeats_said_once_per_window),
+        cmocka_unit_test(test_target_follows_how_we_were_started),
     };
     return test_cleanup_tmpdir(cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -284,6 +284,22 @@ static void test_corrupt_mjpeg_skipped_and_counted(void **s)
     free(jpeg);
 }
 
+/* What the systemd watchdog is fed on: idle is alive, a frame taken moments ago is alive, one
+ * taken longer ago than the bound is stuck. */
+static void test_alive_unless_stuck_on_a_frame(void **s)
+{
+    (void)s;
+    pipeline p;
+    memset(&p, 0, sizeof p);
+    atomic_init(&p.busy_since_ns, 0);
+    int64_t now = 100000000000LL, bound = 5000000000LL;
+    assert_true(pipeline_alive(&p, now, bound));
+    atomic_store(&p.busy_since_ns, now - 4000000LL);
+    assert_true(pipeline_alive(&p, now, bound));
+    atomic_store(&p.busy_since_ns, now - bound);
+    assert_false(pipeline_alive(&p, now, bound));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -292,6 +308,7 @@ int main(void)
         cmocka_unit_test(test_forced_phase_changes_are_events),
         cmocka_unit_test(test_new_plan_applies),
         cmocka_unit_test(test_corrupt_mjpeg_skipped_and_counted),
+        cmocka_unit_test(test_alive_unless_stuck_on_a_frame),
     };
     return test_cleanup_tmpdir(cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -27,12 +27,14 @@ void ng_log_set_level(ng_log_level level) { min_level = level; }
 void ng_log_set_target(ng_log_target t) { target = t; }
 void ng_log_set_repeat_window(double s) { window_ns = (int64_t)(s * 1e9); }
 
-static bool to_syslog(void)
+ng_log_target ng_log_current_target(void)
 {
-    if (target == NG_LOG_AUTO)
+    if (target == NG_LOG_AUTO)   /* started by systemd, its stderr not a terminal: the journal */
         target = getenv("INVOCATION_ID") && !isatty(STDERR_FILENO) ? NG_LOG_SYSLOG : NG_LOG_STDERR;
-    return target == NG_LOG_SYSLOG;
+    return target;
 }
+
+static bool to_syslog(void) { return ng_log_current_target() == NG_LOG_SYSLOG; }
 
 /* One line out (a whole line per call: threads do not interleave). Caller holds lock. */
 static void emit(ng_log_level level, const char *line)

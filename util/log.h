@@ -14,6 +14,8 @@ typedef enum { NG_LOG_AUTO, NG_LOG_STDERR, NG_LOG_SYSLOG } ng_log_target;
 void ng_log_set_level(ng_log_level level);
 /* AUTO: syslog when started by systemd (INVOCATION_ID set) and stderr is not a terminal. */
 void ng_log_set_target(ng_log_target target);
+/* Where messages go now (AUTO decided on the first call). */
+ng_log_target ng_log_current_target(void);
 /* How long repeats are folded before they are said (tests shorten it). */
 void ng_log_set_repeat_window(double seconds);
 void ng_log(ng_log_level level, const char *module, const char *fmt, ...)
