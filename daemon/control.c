@@ -56,6 +56,11 @@ control *control_open(const ng_control_config *cc, ng_errbuf *err)
     mode_t old = umask(0117);   /* born 0660: no window in which others may connect */
     int rc = c->fd < 0 ? -1 : bind(c->fd, (struct sockaddr *)&sa, sizeof sa);
     umask(old);
+    /* the socket's group is allow_group's, so its members can open it at all (0660); the
+     * credential check comes on top of the file's mode */
+    if (rc == 0 && cc->has_group && chown(c->path, (uid_t)-1, (gid_t)cc->allow_gid) < 0)
+        NG_WARN("control", "%s: cannot give the socket to group %s: %s (is the daemon's user in "
+                "it?)", c->path, cc->allow_group, strerror(errno));
     if (rc < 0 || chmod(c->path, 0660) < 0 || listen(c->fd, CONTROL_MAX_CLIENTS) < 0) {
         ng_err_add(err, "control: %s: %s", c->path, strerror(errno));
         if (c->fd >= 0)

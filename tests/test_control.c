@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -204,8 +205,59 @@ static void test_server_bounds(void **s)
     assert_int_equal(stat(cc.socket, &st), -1);   /* removed */
 }
 
-/* SO_PEERCRED: uid 4242 is let in, 4243 is not (the socket is opened to everyone here so that
- * only the credential check stands in the way). Needs root to take other uids. */
+/* One request as another user (uid, gid) from a child; the reply it got, or "" (could not
+ * connect: the file's mode). Polls the server meanwhile. */
+static void ask_as(control *c, const char *sock_path, unsigned uid, unsigned gid, char *got, size_t n)
+{
+    int sv[2];
+    assert_int_equal(pipe(sv), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(sv[0]);
+        if (setgroups(0, NULL) < 0 || setgid(gid) < 0 || setuid(uid) < 0)
+            _exit(3);
+        int fd = connect_to(sock_path);
+        if (fd < 0)
+            _exit(0);   /* nothing written: refused by the file's mode */
+        if (send(fd, "{\"cmd\":\"status\"}\n", 17, MSG_NOSIGNAL) < 0) {
+            /* refused ones may be closed already: the reply is still there */
+        }
+        char buf[256];
+        ssize_t k = 0, r;
+        while ((r = recv(fd, buf + k, sizeof buf - 1 - (size_t)k, 0)) > 0 &&
+               !memchr(buf, '\n', (size_t)(k + r)))
+            k += r;
+        k += r > 0 ? r : 0;
+        if (write(sv[1], buf, (size_t)k) < 0)
+            _exit(5);
+        _exit(0);
+    }
+    close(sv[1]);
+    size_t k = 0;
+    got[0] = '\0';
+    int64_t until = ng_now_ns() + 3000000000LL;
+    while (ng_now_ns() < until && !strchr(got, '\n')) {
+        control_poll(c, echo_handler, NULL);
+        struct pollfd p = { .fd = sv[0], .events = POLLIN };
+        if (poll(&p, 1, 10) > 0) {
+            ssize_t r = read(sv[0], got + k, n - 1 - k);
+            if (r <= 0)
+                break;
+            k += (size_t)r;
+            got[k] = '\0';
+        }
+    }
+    int st;
+    waitpid(pid, &st, 0);
+    close(sv[0]);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 0);
+    *strchrnul(got, '\n') = '\0';
+}
+
+/* SO_PEERCRED: uid 4242 is let in, 4243 is not (the socket opened to everyone so that only the
+ * credential check stands in the way); with allow_group, the socket is the group's and its
+ * members are let in through the file's own mode. Needs root to take other uids. */
 static void test_peer_credentials(void **s)
 {
     (void)s;
@@ -213,59 +265,29 @@ static void test_peer_credentials(void **s)
         fprintf(stderr, "test_control: SKIPPED test_peer_credentials: needs root to setuid\n");
         skip();
     }
+    const char *ok = "{\"ok\":true,\"len\":16}", *denied = "{\"ok\":false,\"error\":\"permission denied\"}";
+    char got[256];
+    chmod(out_dir, 0755);
     ng_control_config cc = { .allow_uid = { 4242 }, .nallow_uid = 1 };
     control *c = open_server("creds.sock", &cc);
     chmod(cc.socket, 0666);
-    chmod(out_dir, 0755);
-    unsigned uids[] = { 4242, 4243 };
-    const char *want[] = { "{\"ok\":true,\"len\":16}", "{\"ok\":false,\"error\":\"permission denied\"}" };
-    for (int i = 0; i < 2; i++) {
-        int sv[2];
-        assert_int_equal(pipe(sv), 0);
-        pid_t pid = fork();
-        if (pid == 0) {
-            close(sv[0]);
-            if (setgid(uids[i]) < 0 || setuid(uids[i]) < 0)
-                _exit(3);
-            int fd = connect_to(cc.socket);
-            if (fd < 0)
-                _exit(4);
-            if (send(fd, "{\"cmd\":\"status\"}\n", 17, MSG_NOSIGNAL) < 0) {
-                /* refused ones may be closed already: the reply is still there */
-            }
-            char buf[256];
-            ssize_t n = 0, r;
-            while ((r = recv(fd, buf + n, sizeof buf - 1 - (size_t)n, 0)) > 0 && !memchr(buf, '\n', (size_t)(n + r)))
-                n += r;
-            n += r > 0 ? r : 0;
-            if (write(sv[1], buf, (size_t)n) < 0)
-                _exit(5);
-            _exit(0);
-        }
-        close(sv[1]);
-        char got[256] = "";
-        size_t n = 0;
-        int64_t until = ng_now_ns() + 3000000000LL;
-        while (ng_now_ns() < until && !strchr(got, '\n')) {
-            control_poll(c, echo_handler, NULL);
-            struct pollfd p = { .fd = sv[0], .events = POLLIN };
-            if (poll(&p, 1, 10) > 0) {
-                ssize_t r = read(sv[0], got + n, sizeof got - 1 - n);
-                if (r <= 0)
-                    break;
-                n += (size_t)r;
-                got[n] = '\0';
-            }
-        }
-        int st;
-        waitpid(pid, &st, 0);
-        close(sv[0]);
-        assert_true(WIFEXITED(st));
-        assert_int_equal(WEXITSTATUS(st), 0);
-        *strchrnul(got, '\n') = '\0';
-        assert_string_equal(got, want[i]);
-    }
+    ask_as(c, cc.socket, 4242, 4242, got, sizeof got);
+    assert_string_equal(got, ok);
+    ask_as(c, cc.socket, 4243, 4243, got, sizeof got);
+    assert_string_equal(got, denied);
     assert_int_equal(control_refused(c), 1);
+    control_close(c);
+
+    ng_control_config grp = { .has_group = true, .allow_gid = 4300, .allow_group = "4300" };
+    c = open_server("group.sock", &grp);
+    struct stat st;
+    assert_int_equal(stat(grp.socket, &st), 0);
+    assert_int_equal(st.st_gid, 4300);
+    assert_int_equal(st.st_mode & 0777, 0660);
+    ask_as(c, grp.socket, 4244, 4300, got, sizeof got);   /* a member */
+    assert_string_equal(got, ok);
+    ask_as(c, grp.socket, 4245, 4245, got, sizeof got);   /* not: the file's mode stops it */
+    assert_string_equal(got, "");
     control_close(c);
 }
 
