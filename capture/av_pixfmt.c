@@ -19,14 +19,19 @@ enum AVPixelFormat pixfmt_to_av(ng_pixfmt f)
     return AV_PIX_FMT_NONE;
 }
 
+enum AVPixelFormat av_pixfmt_unjpeg(enum AVPixelFormat f, bool *full_range)
+{
+    switch (f) {
+    case AV_PIX_FMT_YUVJ420P: *full_range = true; return AV_PIX_FMT_YUV420P;
+    case AV_PIX_FMT_YUVJ422P: *full_range = true; return AV_PIX_FMT_YUV422P;
+    case AV_PIX_FMT_YUVJ444P: *full_range = true; return AV_PIX_FMT_YUV444P;
+    default: return f;
+    }
+}
+
 bool pixfmt_from_av(enum AVPixelFormat av, ng_pixfmt *f, bool *full_range)
 {
-    switch (av) {   /* the JPEG variants: the same memory, full range */
-    case AV_PIX_FMT_YUVJ420P: *full_range = true; av = AV_PIX_FMT_YUV420P; break;
-    case AV_PIX_FMT_YUVJ422P: *full_range = true; av = AV_PIX_FMT_YUV422P; break;
-    case AV_PIX_FMT_YUVJ444P: *full_range = true; av = AV_PIX_FMT_YUV444P; break;
-    default: break;
-    }
+    av = av_pixfmt_unjpeg(av, full_range);
     for (unsigned i = 0; i < sizeof table / sizeof table[0]; i++)
         if (table[i].av == av) {
             *f = table[i].ng;

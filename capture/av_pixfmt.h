@@ -8,6 +8,9 @@
 
 #include "capture/frame.h"
 
+/* The JPEG variants (yuvj420p...) are the same memory as the plain formats, full range: the
+ * plain format, *full_range set for them (left as it was for the others). */
+enum AVPixelFormat av_pixfmt_unjpeg(enum AVPixelFormat f, bool *full_range);
 /* AV_PIX_FMT_NONE for MJPEG (a compressed frame). */
 enum AVPixelFormat pixfmt_to_av(ng_pixfmt f);
 /* The same samples in one of ours, without conversion; false when there is none. JPEG

@@ -131,12 +131,10 @@ static int decode(av_source *s)
     }
 }
 
-/* Positions the decoder so that the next frame is the first at or after target_ms. */
-static int seek_to(av_source *s, int64_t target_ms)
+/* Seeks to the key frame at or before file time ms and empties the decoder. 0 or -1. */
+static int seek_stream(av_source *s, int64_t ms)
 {
-    if (target_ms < 0)
-        target_ms = 0;
-    int64_t ts = av_rescale_q(target_ms, (AVRational){ 1, 1000 }, s->tb);
+    int64_t ts = av_rescale_q(ms, (AVRational){ 1, 1000 }, s->tb);
     int64_t start = s->fmt->streams[s->stream]->start_time;
     if (start != AV_NOPTS_VALUE)
         ts += start;
@@ -145,19 +143,27 @@ static int seek_to(av_source *s, int64_t target_ms)
     avcodec_flush_buffers(s->dec);
     s->draining = false;
     av_frame_unref(s->held);
+    return 0;
+}
+
+/* Positions the decoder so that the next frame is the first at or after target_ms (past the
+ * end: the last frame). */
+static int seek_to(av_source *s, int64_t target_ms)
+{
+    if (target_ms < 0)
+        target_ms = 0;
+    if (seek_stream(s, target_ms) < 0)
+        return -1;
     s->discontinuity = true;
     s->anchored = false;
-    AVFrame *last = av_frame_alloc();   /* the last one yet, in case the target is past the end */
+    AVFrame *last = av_frame_alloc();
     if (!last)
         return -1;
     while (decode(s) == 0) {
-        if (pts_ms_of(s, s->frame) >= target_ms) {
-            av_frame_unref(last);
-            av_frame_move_ref(last, s->frame);
-            break;
-        }
         av_frame_unref(last);
         av_frame_move_ref(last, s->frame);
+        if (pts_ms_of(s, last) >= target_ms)
+            break;
     }
     av_frame_move_ref(s->held, last);   /* given out next */
     av_frame_free(&last);
@@ -167,16 +173,9 @@ static int seek_to(av_source *s, int64_t target_ms)
 /* The time of the last frame before before_ms (stepping back); before_ms if there is none. */
 static int64_t previous_pts(av_source *s, int64_t before_ms)
 {
-    int64_t ts = av_rescale_q(before_ms - 1, (AVRational){ 1, 1000 }, s->tb);
-    int64_t start = s->fmt->streams[s->stream]->start_time;
-    if (start != AV_NOPTS_VALUE)
-        ts += start;
     int64_t prev = before_ms;
-    if (before_ms <= 0 || av_seek_frame(s->fmt, s->stream, ts, AVSEEK_FLAG_BACKWARD) < 0)
+    if (before_ms <= 0 || seek_stream(s, before_ms - 1) < 0)
         return prev;
-    avcodec_flush_buffers(s->dec);
-    s->draining = false;
-    av_frame_unref(s->held);
     while (decode(s) == 0) {
         int64_t pts = pts_ms_of(s, s->frame);
         av_frame_unref(s->frame);

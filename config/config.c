@@ -137,16 +137,24 @@ static int parse_point(const char *v, void *dst, char *why, size_t n)
     return 0;
 }
 
-static int parse_rect(const char *v, void *dst, char *why, size_t n)
+/* X,Y,W,H in whole pixels inside 16384, W and H at least min_wh. */
+static bool whole_rect(const char *v, double min_wh, ng_rect *out)
 {
     double r[4];
-    if (parse_numbers(v, r, 4) < 0 || r[0] < 0 || r[1] < 0 || r[2] < 16 || r[3] < 16 ||
+    if (parse_numbers(v, r, 4) < 0 || r[0] < 0 || r[1] < 0 || r[2] < min_wh || r[3] < min_wh ||
         r[0] + r[2] > 16384 || r[1] + r[3] > 16384 || r[0] != floor(r[0]) ||
-        r[1] != floor(r[1]) || r[2] != floor(r[2]) || r[3] != floor(r[3])) {
+        r[1] != floor(r[1]) || r[2] != floor(r[2]) || r[3] != floor(r[3]))
+        return false;
+    *out = (ng_rect){ (int)r[0], (int)r[1], (int)r[2], (int)r[3] };
+    return true;
+}
+
+static int parse_rect(const char *v, void *dst, char *why, size_t n)
+{
+    if (!whole_rect(v, 16, dst)) {
         snprintf(why, n, "expected X,Y,W,H in whole pixels with W,H >= 16");
         return -1;
     }
-    *(ng_rect *)dst = (ng_rect){ (int)r[0], (int)r[1], (int)r[2], (int)r[3] };
     return 0;
 }
 
@@ -165,10 +173,8 @@ static int parse_dir(const char *v, void *dst, char *why, size_t n)
 static int parse_mask(const char *v, void *dst, char *why, size_t n)
 {
     ng_record_config *rc = dst;
-    double r[4];
-    if (parse_numbers(v, r, 4) < 0 || r[0] < 0 || r[1] < 0 || r[2] < 1 || r[3] < 1 ||
-        r[0] + r[2] > 16384 || r[1] + r[3] > 16384 || r[0] != floor(r[0]) ||
-        r[1] != floor(r[1]) || r[2] != floor(r[2]) || r[3] != floor(r[3])) {
+    ng_rect r;
+    if (!whole_rect(v, 1, &r)) {
         snprintf(why, n, "expected X,Y,W,H in whole pixels of the captured frame");
         return -1;
     }
@@ -176,7 +182,7 @@ static int parse_mask(const char *v, void *dst, char *why, size_t n)
         snprintf(why, n, "at most %d masks", NG_MAX_MASKS);
         return -1;
     }
-    rc->masks[rc->nmasks++] = (ng_rect){ (int)r[0], (int)r[1], (int)r[2], (int)r[3] };
+    rc->masks[rc->nmasks++] = r;
     return 0;
 }
 

@@ -41,6 +41,15 @@ static void emit_frame(pipeline *p, const telemetry_frame *t)
 
 void pipeline_event(pipeline *p, const char *line) { emit(p, REC_EVENTS, line); }
 
+static void emit_phase(pipeline *p, const phase_event *ev)
+{
+    char line[TELEMETRY_LINE];
+    telemetry_phase_line(line, ev);
+    emit(p, REC_EVENTS, line);
+}
+
+double pipeline_now_ms(const pipeline *p) { return ng_ns_to_ms(ng_now_ns() - p->t0_ns); }
+
 static telemetry_frame telemetry_of(const pipeline *p, const processed_frame *pf, bool rendered,
                                     int64_t end_ns)
 {
@@ -128,7 +137,7 @@ static void publish_state(pipeline *p)
     atomic_store(&p->cap_state, p->src->state);
     char line[TELEMETRY_LINE];
     telemetry_source_line(line, capture_state_name(p->src->state),
-                          ng_ns_to_ms(ng_now_ns() - p->t0_ns), p->src->detail);
+                          pipeline_now_ms(p), p->src->detail);
     emit(p, REC_EVENTS, line);
 }
 
@@ -237,11 +246,8 @@ static processed_frame *process_one(pipeline *p, const ng_frame *f)
     int changed = guide_update(p->gd, luma, luma_stride, f->width, f->height, &out->track, t_ms,
                                &out->guide, &ev);
     pthread_mutex_unlock(&p->guide_lock);
-    if (changed) {
-        char line[TELEMETRY_LINE];
-        telemetry_phase_line(line, &ev);
-        emit(p, REC_EVENTS, line);
-    }
+    if (changed)
+        emit_phase(p, &ev);
     out->seq = f->seq;
     out->t_capture_ns = f->t_capture_ns;
     out->t_done_ns = ng_now_ns();
@@ -358,13 +364,10 @@ static bool forced(pipeline *p, bool (*fn)(guide *, int, double, phase_event *),
 {
     phase_event ev;
     pthread_mutex_lock(&p->guide_lock);
-    bool changed = fn(p->gd, arg, ng_ns_to_ms(ng_now_ns() - p->t0_ns), &ev);
+    bool changed = fn(p->gd, arg, pipeline_now_ms(p), &ev);
     pthread_mutex_unlock(&p->guide_lock);
-    if (changed) {
-        char line[TELEMETRY_LINE];
-        telemetry_phase_line(line, &ev);
-        emit(p, REC_EVENTS, line);
-    }
+    if (changed)
+        emit_phase(p, &ev);
     return changed;
 }
 
@@ -389,7 +392,7 @@ void pipeline_set_plan(pipeline *p, const ng_plan *plan)
     guide_set_plan(p->gd, plan);
     pthread_mutex_unlock(&p->guide_lock);
     char line[TELEMETRY_LINE];
-    telemetry_plan_line(line, ng_ns_to_ms(ng_now_ns() - p->t0_ns), plan);
+    telemetry_plan_line(line, pipeline_now_ms(p), plan);
     emit(p, REC_EVENTS, line);
 }
 

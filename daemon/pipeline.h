@@ -98,6 +98,8 @@ void pipeline_frame_presented(pipeline *p, processed_frame *pf, int64_t present_
 /* The main thread took pf but will not show it (the display is frozen by the user): its line
  * is written as not rendered. */
 void pipeline_frame_unshown(pipeline *p, processed_frame *pf);
+/* Now on the telemetry's clock (ms since the run began). */
+double pipeline_now_ms(const pipeline *p);
 /* One event line (with newline) for the telemetry file and the recording's events. */
 void pipeline_event(pipeline *p, const char *line);
 /* Writes whatever telemetry is still waiting (after pipeline_stop). */

@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "daemon/telemetry.h"
-#include "util/clock.h"
 #include "util/log.h"
 
 _Static_assert(RECORD_MAX_MASKS == NG_MAX_MASKS, "config masks fit the recorder");
@@ -19,12 +18,10 @@ int recording_init(recording *r, const ng_config *cfg, const ng_source *src)
     return r->rec ? 0 : -1;
 }
 
-static double now_ms(const recording *r) { return ng_ns_to_ms(ng_now_ns() - r->p->t0_ns); }
-
 static void event(recording *r, const char *state, const char *detail)
 {
     char line[TELEMETRY_LINE];
-    telemetry_record_line(line, state, now_ms(r), detail);
+    telemetry_record_line(line, state, pipeline_now_ms(r->p), detail);
     pipeline_event(r->p, line);
 }
 
@@ -42,7 +39,7 @@ int recording_start(recording *r, pipeline *p, char *msg, size_t n)
         .plan = cfg->plan, .roi = cfg->roi, .mm_per_px = cfg->mm_per_px,
     };
     ng_errbuf err = { 0 };
-    int rc = recorder_start(r->rec, &o, &info, now_ms(r), &err);
+    int rc = recorder_start(r->rec, &o, &info, pipeline_now_ms(r->p), &err);
     free(ini);
     if (rc < 0) {
         err.text[strcspn(err.text, "\n")] = '\0';
@@ -87,10 +84,10 @@ bool recording_poll(recording *r, char *msg, size_t n)
 
 void recording_screen(recording *r, overlay *ov)
 {
-    if (!recorder_active(r->rec))
-        return;
     int w, h;
     overlay_output_size(ov, &w, &h);
+    if (!recorder_screen_wanted(r->rec, w, h))
+        return;
     size_t need = (size_t)w * (size_t)h * 4;
     if (need > r->screen_cap) {
         uint8_t *b = realloc(r->screen, need);
@@ -105,7 +102,7 @@ void recording_screen(recording *r, overlay *ov)
     ng_rect masks[NG_MAX_MASKS];
     for (int i = 0; i < rc->nmasks; i++)
         masks[i] = overlay_frame_rect(ov, rc->masks[i]);
-    recorder_put_screen(r->rec, r->screen, w, h, w * 4, masks, rc->nmasks, now_ms(r));
+    recorder_put_screen(r->rec, r->screen, w, h, w * 4, masks, rc->nmasks, pipeline_now_ms(r->p));
 }
 
 void recording_view(recording *r, overlay_view *v)

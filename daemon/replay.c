@@ -74,7 +74,7 @@ int cmd_replay(int argc, char **argv)
     cfg.headless = headless ? NG_HEADLESS_YES : NG_HEADLESS_AUTO;
     /* the plans set during the session, at their times in the file */
     report_input in;
-    if (report_load(dir, &in, &err) < 0) {
+    if (report_load_events(dir, &in, &err) < 0) {
         fprintf(stderr, "needleguide: replay: %s", err.text);
         report_input_free(&in);
         return 2;

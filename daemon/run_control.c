@@ -7,20 +7,14 @@
 
 #include "daemon/control_proto.h"
 #include "util/clock.h"
+#include "util/json_num.h"
 #include "util/log.h"
-
-static json_object *jnum(double v, int decimals)
-{
-    char s[40];
-    snprintf(s, sizeof s, "%.*f", decimals, v);
-    return json_object_new_double_s(v, s);
-}
 
 static json_object *jpoint(ng_vec2 p)
 {
     json_object *a = json_object_new_array();
-    json_object_array_add(a, jnum(p.x, 2));
-    json_object_array_add(a, jnum(p.y, 2));
+    json_object_array_add(a, ng_json_fixed(p.x, 2));
+    json_object_array_add(a, ng_json_fixed(p.y, 2));
     return a;
 }
 
@@ -32,8 +26,8 @@ static void status(run_live *l, json_object *o)
     json_object_object_add(o, "state", json_object_new_string(state));
     json_object_object_add(o, "phase", json_object_new_string(
                                            phase_name(l->cur ? l->cur->guide.phase : PHASE_IDLE)));
-    json_object_object_add(o, "fps", jnum(l->fps, 1));
-    json_object_object_add(o, "latency_ms", jnum(l->latency_ms, 1));
+    json_object_object_add(o, "fps", ng_json_fixed(l->fps, 1));
+    json_object_object_add(o, "latency_ms", ng_json_fixed(l->latency_ms, 1));
     json_object_object_add(o, "frames", json_object_new_int64((int64_t)atomic_load(&l->p->processed)));
     json_object_object_add(o, "frozen", json_object_new_boolean(*l->paused));
     record_status rs;
@@ -41,7 +35,7 @@ static void status(run_live *l, json_object *o)
     json_object *r = json_object_new_object();
     json_object_object_add(r, "active", json_object_new_boolean(rs.active));
     json_object_object_add(r, "dir", rs.dir[0] ? json_object_new_string(rs.dir) : NULL);
-    json_object_object_add(r, "seconds", jnum(rs.seconds, 1));
+    json_object_object_add(r, "seconds", ng_json_fixed(rs.seconds, 1));
     json_object_object_add(r, "dropped", json_object_new_int64((int64_t)(rs.raw_dropped + rs.screen_dropped)));
     json_object_object_add(r, "failed", json_object_new_boolean(rs.failed));
     json_object_object_add(r, "reason", rs.active || !rs.reason[0] ? NULL : json_object_new_string(rs.reason));
@@ -50,9 +44,9 @@ static void status(run_live *l, json_object *o)
     const ng_track *k = l->cur ? &l->cur->track : NULL;
     const ng_guidance *g = l->cur ? &l->cur->guide.numbers : NULL;
     json_object_object_add(n, "found", json_object_new_boolean(k && k->found));
-    json_object_object_add(n, "confidence", jnum(k ? k->confidence : 0, 3));
+    json_object_object_add(n, "confidence", ng_json_fixed(k ? k->confidence : 0, 3));
     json_object_object_add(n, "tip", k && k->found ? jpoint(k->tip) : NULL);
-    json_object_object_add(n, "target_dist_mm", g && g->valid ? jnum(g->tip_to_target_mm, 2) : NULL);
+    json_object_object_add(n, "target_dist_mm", g && g->valid ? ng_json_fixed(g->tip_to_target_mm, 2) : NULL);
     json_object_object_add(o, "needle", n);
 }
 

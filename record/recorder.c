@@ -90,12 +90,17 @@ static void item_free(item *it)
 
 /* Queues it, or drops it when the queue is full; *dropped counts the frames dropped. Caller
  * holds the lock. */
-static bool enqueue(recorder *r, item *it, uint64_t *dropped)
+/* No room for an item of this kind and size (a frame always fits an empty queue). Caller holds
+ * the lock. */
+static bool queue_full(const recorder *r, item_kind kind, size_t bytes)
 {
     size_t limit = r->opts.queue_bytes ? r->opts.queue_bytes : DEFAULT_QUEUE_BYTES;
-    bool full = it->kind == ITEM_LINE ? r->lines >= MAX_QUEUED_LINES
-                                      : r->bytes + it->bytes > limit && r->head;
-    if (full) {
+    return kind == ITEM_LINE ? r->lines >= MAX_QUEUED_LINES : r->bytes + bytes > limit && r->head;
+}
+
+static bool enqueue(recorder *r, item *it, uint64_t *dropped)
+{
+    if (queue_full(r, it->kind, it->bytes)) {
         (*dropped)++;
         return false;
     }
@@ -136,6 +141,21 @@ bool recorder_take_raw(recorder *r, ng_frame *f, double t_ms)
         frame_free(f);
     }
     return true;
+}
+
+bool recorder_screen_wanted(recorder *r, int width, int height)
+{
+    if (!r)
+        return false;
+    pthread_mutex_lock(&r->lock);
+    bool wanted = r->accepting;
+    if (wanted && queue_full(r, ITEM_SCREEN, (size_t)width * (size_t)height * 4)) {
+        r->st.screen_frames++;   /* dropped now, before it is read back and copied for nothing */
+        r->st.screen_dropped++;
+        wanted = false;
+    }
+    pthread_mutex_unlock(&r->lock);
+    return wanted;
 }
 
 void recorder_put_screen(recorder *r, const uint8_t *argb, int width, int height, int stride,

@@ -72,6 +72,9 @@ bool recorder_active(recorder *r);
 /* A captured frame at t_ms: taken (true, freed by the recorder) or not recording (false: the
  * caller keeps it). A full queue takes and drops it, counted. */
 bool recorder_take_raw(recorder *r, ng_frame *f, double t_ms);
+/* Whether a screen of this size is to be handed over now: false when not recording, and false
+ * (counted as dropped) when the queue has no room for it, so the caller need not read it back. */
+bool recorder_screen_wanted(recorder *r, int width, int height);
 /* The screen (ARGB8888 bytes B,G,R,A) at t_ms, copied; masks in screen pixels are blacked out
  * in the copy. */
 void recorder_put_screen(recorder *r, const uint8_t *argb, int width, int height, int stride,

@@ -8,6 +8,7 @@
 #include <json-c/json.h>
 
 #include "tracking/tracker.h"
+#include "util/stats.h"
 
 static ng_phase phase_of(const char *name)
 {
@@ -125,7 +126,7 @@ static void add_event(json_object *o, void *ctx)
                                            phase_of(str(o, "to")) };
 }
 
-int report_load(const char *dir, report_input *in, ng_errbuf *err)
+int report_load_events(const char *dir, report_input *in, ng_errbuf *err)
 {
     memset(in, 0, sizeof *in);
     char path[1100];
@@ -145,13 +146,17 @@ int report_load(const char *dir, report_input *in, ng_errbuf *err)
         in->mm_per_px = num(plan, "mm_per_px", NULL);
     }
     json_object_put(s);
-    snprintf(path, sizeof path, "%s/telemetry.jsonl", dir);
-    if (each_line(path, add_frame, in, err) < 0)
-        return -1;
     snprintf(path, sizeof path, "%s/events.jsonl", dir);
-    if (each_line(path, add_event, in, err) < 0)
+    return each_line(path, add_event, in, err);
+}
+
+int report_load(const char *dir, report_input *in, ng_errbuf *err)
+{
+    if (report_load_events(dir, in, err) < 0)
         return -1;
-    return 0;
+    char path[1100];
+    snprintf(path, sizeof path, "%s/telemetry.jsonl", dir);
+    return each_line(path, add_frame, in, err);
 }
 
 void report_input_free(report_input *in)
@@ -160,12 +165,6 @@ void report_input_free(report_input *in)
     free(in->moves);
     free(in->plans);
     memset(in, 0, sizeof *in);
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
 }
 
 #define DWELL_MM 1.0   /* the needle held within this of its deepest point: the injection */
@@ -196,7 +195,7 @@ static double injection_dist(const report_input *in, size_t from, ng_phase at, n
     }
     double m = NAN;
     if (n) {
-        qsort(v, n, sizeof *v, cmp_double);
+        ng_sort_doubles(v, n);
         m = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
     }
     free(v);

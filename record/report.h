@@ -61,6 +61,8 @@ typedef struct {
 
 /* Reads DIR/session.json, telemetry.jsonl and events.jsonl. 0, or -1 with the reason. */
 int report_load(const char *dir, report_input *in, ng_errbuf *err);
+/* The same without the frames (session.json and events.jsonl: the plans a replay sets). */
+int report_load_events(const char *dir, report_input *in, ng_errbuf *err);
 void report_input_free(report_input *in);
 void report_compute(const report_input *in, report_figures *f);
 

@@ -12,6 +12,7 @@
 
 #include "capture/convert.h"
 #include "capture/source.h"
+#include "util/json_num.h"
 #include "util/version.h"
 
 /* The published trial (../shared/reference/): one puncture, two points vs two punctures. */
@@ -20,14 +21,7 @@
 #define PUB_TWO_S 485.0
 #define PUB_TWO_SD 56.0
 
-static json_object *jnum(double v)
-{
-    if (!isfinite(v))
-        return NULL;
-    char s[40];
-    snprintf(s, sizeof s, "%.2f", v);
-    return json_object_new_double_s(v, s);
-}
+static json_object *jnum(double v) { return ng_json_fixed(v, 2); }
 
 int report_write_json(const char *path, const report_figures *f, ng_errbuf *err)
 {

@@ -13,6 +13,8 @@
 #include <libavutil/pixdesc.h>
 #include <libswscale/swscale.h>
 
+#include "capture/av_pixfmt.h"
+
 #define MAX_MASKS 16
 #define IO_BUFFER (256 * 1024)
 
@@ -76,10 +78,7 @@ static int failure(const video_writer *w, int averr)
 /* The lossless stream's format for a source format: the same samples, planar. */
 static enum AVPixelFormat lossless_format(enum AVPixelFormat in, bool *full_range)
 {
-    switch (in) {
-    case AV_PIX_FMT_YUVJ420P: *full_range = true; return AV_PIX_FMT_YUV420P;
-    case AV_PIX_FMT_YUVJ422P: *full_range = true; return AV_PIX_FMT_YUV422P;
-    case AV_PIX_FMT_YUVJ444P: *full_range = true; return AV_PIX_FMT_YUV444P;
+    switch (av_pixfmt_unjpeg(in, full_range)) {
     case AV_PIX_FMT_YUV420P:
     case AV_PIX_FMT_NV12: return AV_PIX_FMT_YUV420P;
     case AV_PIX_FMT_YUV422P:
@@ -88,17 +87,6 @@ static enum AVPixelFormat lossless_format(enum AVPixelFormat in, bool *full_rang
     case AV_PIX_FMT_YUV444P: return AV_PIX_FMT_YUV444P;
     case AV_PIX_FMT_GRAY8: *full_range = true; return AV_PIX_FMT_GRAY8;
     default: *full_range = true; return AV_PIX_FMT_0RGB32;   /* RGB of any kind */
-    }
-}
-
-/* The JPEG variants are the same memory as the plain ones, full range. */
-static enum AVPixelFormat unjpeg(enum AVPixelFormat f)
-{
-    switch (f) {
-    case AV_PIX_FMT_YUVJ420P: return AV_PIX_FMT_YUV420P;
-    case AV_PIX_FMT_YUVJ422P: return AV_PIX_FMT_YUV422P;
-    case AV_PIX_FMT_YUVJ444P: return AV_PIX_FMT_YUV444P;
-    default: return f;
     }
 }
 
@@ -290,8 +278,9 @@ int video_writer_put(video_writer *w, const video_image *img, int64_t pts_ms)
     int sw = img->width, sh = img->height;
     if (sw == f->width + 1) sw = f->width;
     if (sh == f->height + 1) sh = f->height;
-    w->sws = sws_getCachedContext(w->sws, sw, sh, unjpeg(img->fmt), f->width, f->height, f->format,
-                                  SWS_BICUBIC, NULL, NULL, NULL);
+    bool full = img->full_range;   /* the range is the stream's, set when it was opened */
+    w->sws = sws_getCachedContext(w->sws, sw, sh, av_pixfmt_unjpeg(img->fmt, &full), f->width,
+                                  f->height, f->format, SWS_BICUBIC, NULL, NULL, NULL);
     if (!w->sws)
         return -EINVAL;
     if (w->enc->codec_id != AV_CODEC_ID_FFV1 && w->sws_set != w->sws) {

@@ -251,13 +251,20 @@ static void test_recorder_full_queue_drops_and_counts(void **s)
     ng_errbuf err = { 0 };
     assert_int_equal(recorder_start(r, &o, &info, 0, &err), 0);
     int64_t t0 = ng_now_ns();
-    for (int n = 0; n < 200; n++)
+    int unwanted = 0;
+    for (int n = 0; n < 200; n++) {
         assert_true(recorder_take_raw(r, pattern(n, 320, 240), n * 10.0));
+        /* a screen with no room is refused before it is read back, and counted */
+        unwanted += !recorder_screen_wanted(r, 320, 240);
+    }
     double ms = ng_ns_to_ms(ng_now_ns() - t0);
     record_status st;
     recorder_status_get(r, &st);
     assert_int_equal(st.raw_frames, 200);
     assert_true(st.raw_dropped > 0);
+    assert_true(unwanted > 0);
+    assert_int_equal(st.screen_dropped, unwanted);
+    assert_int_equal(st.screen_frames, unwanted);
     recorder_stop(r, "stopped");
     recorder_status_get(r, &st);
     print_message("200 frames handed over in %.1f ms, %llu dropped\n", ms,
@@ -276,6 +283,7 @@ static void test_recorder_without_a_folder(void **s)
     assert_non_null(strstr(err.text, "no folder"));
     ng_frame *f = pattern(0, 16, 16);
     assert_false(recorder_take_raw(r, f, 0));   /* not recording: the caller keeps it */
+    assert_false(recorder_screen_wanted(r, 16, 16));
     frame_free(f);
     recorder_free(r);
 }
