@@ -466,6 +466,16 @@ static void test_daemon_commands(void **s)
     assert_int_equal(sh(out, sizeof out, "ffprobe -v error -show_entries format=duration -of csv=p=0 "
                         "%s | grep -qv N/A", file), 0);
     assert_int_equal(access(sock, F_OK), -1);   /* the socket is removed */
+
+    /* a socket that cannot be made: bad input, exit 2 with the path and why */
+    char bad[256];
+    snprintf(bad, sizeof bad, "%s/bad.conf", out_dir);
+    test_write_file(bad, "[control]\nsocket = /proc/no/such/control.sock\n");
+    assert_int_equal(sh(errs, sizeof errs, "%s run --headless --frames 5 --config %s", BIN, bad), 2);
+    assert_non_null(strstr(errs, "control: /proc/no/such/control.sock: No such file or directory"));
+    test_write_file(bad, "[control]\nsocket = relative.sock\n");
+    assert_int_equal(sh(errs, sizeof errs, "%s check-config %s", BIN, bad), 2);
+    assert_non_null(strstr(errs, "bad.conf:2: [control] socket: expected an absolute path"));
 }
 
 int main(void)
