@@ -46,7 +46,7 @@ TESTS := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 
 
 .PHONY: install uninstall
-.PHONY: all help demo check check-plain check-san check-v4l2 bench-tracking calibrate-confidence test-run clean
+.PHONY: all help demo check check-plain check-san check-v4l2 check-systemd bench-tracking calibrate-confidence test-run clean
 all: $(BIN)
 
 help:
@@ -54,6 +54,7 @@ help:
 	@echo "make demo       run the daemon ~10 s on the built-in simulated scan; writes a PNG and telemetry"
 	@echo "make check      all tests: plain, under ASan+UBSan, and V4L2 against vivid in a qemu VM"
 	@echo "make check-v4l2 only the real-kernel V4L2 scenarios (tests/vm/)"
+	@echo "make check-systemd  the installed service under systemd in the test VM (tests/vm/)"
 	@echo "make bench-tracking  the tracker over a varied simulated set: accuracy table and ms/frame"
 	@echo "make calibrate-confidence  refit the tracker's calibrated confidence on a separate set"
 	@echo "make install   binary, systemd unit, man page, example config (PREFIX=/usr/local, DESTDIR)"
@@ -84,6 +85,11 @@ $(BUILD)/tests/vm/%: tests/vm/%.c $(LIB) tests/test_util.h
 check-v4l2: $(BIN) $(VM_TESTS)
 	tests/vm/run.sh $(BUILD)/vm-results 'SDL_VIDEODRIVER=dummy $(VM_TESTS)'; rc=$$?; \
 	cat $(BUILD)/vm-results/output.txt; exit $$rc
+
+# The installed unit under a real systemd: the same VM booted with systemd as PID 1.
+check-systemd: $(BIN) $(BUILD)/tests/vm/wedge_thread
+	tests/vm/run.sh --systemd $(BUILD)/vm-systemd 'sh tests/vm/systemd_scenarios.sh $(BUILD)'; \
+	rc=$$?; cat $(BUILD)/vm-systemd/output.txt; exit $$rc
 
 bench-tracking: $(BIN)
 	bench/tracking.sh $(BIN) $(BUILD)/bench-tracking
@@ -116,7 +122,7 @@ check-plain:
 check-san:
 	$(MAKE) BUILD=build/san SAN=1 test-run
 
-check: check-plain check-san check-v4l2
+check: check-plain check-san check-v4l2 check-systemd
 
 # Installation: the binary, the systemd unit and its user, the man page, an example config (an
 # existing one is kept), the README. PREFIX and DESTDIR as usual.

@@ -330,12 +330,15 @@ int pipeline_start(pipeline *p, const ng_config *cfg, ng_source *src, const pipe
         ng_err_add(err, "pipeline: cannot start the processing thread");
         goto fail;
     }
+    /* named for top -H, the journal's core dumps and the watchdog test */
+    pthread_setname_np(p->process_thread, "ng-process");
     if (pthread_create(&p->capture_thread, NULL, capture_main, p) != 0) {
         ng_err_add(err, "pipeline: cannot start the capture thread");
         mailbox_close(&p->captured);
         pthread_join(p->process_thread, NULL);
         goto fail;
     }
+    pthread_setname_np(p->capture_thread, "ng-capture");
     return 0;
 fail:
     mailbox_destroy(&p->captured);

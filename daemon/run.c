@@ -2,6 +2,7 @@
  * the pipeline threads capture and process. */
 #include <errno.h>
 #include <getopt.h>
+#include <glob.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,6 +111,18 @@ static int parse_args(int argc, char **argv, ng_config *cfg, run_opts *o)
     if (headless)
         cfg->headless = NG_HEADLESS_YES;
     return 0;
+}
+
+/* [display] headless = auto: a window wherever one can be shown — an X11 or Wayland session, or
+ * a DRM display for SDL's kmsdrm driver (the service at boot, on the cart's monitor). */
+static bool display_present(void)
+{
+    if (getenv("DISPLAY") || getenv("WAYLAND_DISPLAY"))
+        return true;
+    glob_t g;
+    bool found = glob("/dev/dri/card*", 0, NULL, &g) == 0 && g.gl_pathc > 0;
+    globfree(&g);
+    return found;
 }
 
 static Uint32 frame_event;
@@ -272,11 +285,11 @@ int run_main(ng_config cfg, run_opts *opts)
     if (tel)
         setvbuf(tel, NULL, _IOLBF, 0);   /* whole lines on disk, even if we are killed */
     bool headless = cfg.headless == NG_HEADLESS_YES ||
-                    (cfg.headless == NG_HEADLESS_AUTO && !getenv("DISPLAY") && !getenv("WAYLAND_DISPLAY"));
+                    (cfg.headless == NG_HEADLESS_AUTO && !display_present());
     overlay_opts oo = { .headless = headless, .fullscreen = cfg.fullscreen };
     overlay *ov = overlay_new(&oo, src->width, src->height, &err);
     if (!ov && cfg.headless == NG_HEADLESS_AUTO && !headless) {
-        /* auto: a DISPLAY that does not answer is no display */
+        /* auto: a display that does not answer (or cannot be opened) is no display */
         NG_WARN("run", "%sno usable display: running headless", err.text);
         memset(&err, 0, sizeof err);
         oo.headless = headless = true;

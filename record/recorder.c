@@ -533,6 +533,7 @@ int recorder_start(recorder *r, const record_opts *o, const record_info *info, d
         ng_err_add(err, "recording: cannot start the writer thread");
         return -1;
     }
+    pthread_setname_np(r->thread, "ng-recorder");
     r->running = true;
     NG_INFO("record", "recording to %s", out->dir);
     return 0;

@@ -2,11 +2,13 @@
  * capture is never held back, every frame is processed or counted as skipped, order is kept
  * and the newest frame always gets through. */
 #include <stdatomic.h>
+#include <unistd.h>
 
 #include "test_util.h"
 
 #include "daemon/pipeline.h"
 #include "test_jpeg.h"
+#include "thread_by_name.h"
 #include "util/clock.h"
 
 #define N_FRAMES 300
@@ -63,6 +65,8 @@ static void test_slow_consumer_never_blocks_capture(void **s)
     assert_int_equal(fake_open(&src, NULL, &err), 0);
     pipeline p;
     assert_int_equal(pipeline_start(&p, &cfg, &src, NULL, 0, 0, on_wake, NULL, &err), 0);
+    assert_true(thread_by_name(getpid(), "ng-capture") > 0);
+    assert_true(thread_by_name(getpid(), "ng-process") > 0);
 
     uint64_t got = 0, last_seq = 0;
     bool first = true, in_order = true;

@@ -10,8 +10,9 @@ CACHE=${NG_VM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/needleguide/vm}
 mkdir -p "$CACHE"
 cd "$CACHE"
 
-# A changed init means a new initramfs.
-if ! cmp -s "$HERE/init" init.used 2>/dev/null; then
+# A changed init or module list (this script) means a new initramfs.
+cat "$HERE/init" "$0" > key.new
+if ! cmp -s key.new key.used 2>/dev/null; then
     rm -f .complete
 fi
 if [ -f initramfs.cpio.gz ] && [ -f vmlinuz ] && [ -f .complete ]; then
@@ -44,7 +45,7 @@ depmod -b kernel "$KVER"
 rm -rf initramfs && mkdir -p initramfs/bin initramfs/modules
 cp "$BUSYBOX" initramfs/bin/busybox
 : > initramfs/modules/order
-for mod in virtio_pci 9pnet_virtio 9p vivid; do
+for mod in virtio_pci 9pnet_virtio 9p vivid overlay bochs; do
     modprobe -d kernel -S "$KVER" --show-depends "$mod" | while read -r cmd path _; do
         [ "$cmd" = insmod ] || continue
         name=$(basename "$path")
@@ -57,6 +58,6 @@ cp "$HERE/init" initramfs/init
 chmod +x initramfs/init
 (cd initramfs && find . | cpio -o -H newc --quiet | gzip -1) > initramfs.cpio.gz
 rm -rf initramfs
-cp "$HERE/init" init.used
+mv key.new key.used
 touch .complete
 echo "$CACHE"
