@@ -20,6 +20,7 @@ typedef enum { NG_MATRIX_BT601, NG_MATRIX_BT709 } ng_matrix;
 typedef struct ng_frame {
     uint64_t seq;          /* source sequence number, from 0 */
     int64_t t_capture_ns;  /* CLOCK_MONOTONIC when the frame was captured */
+    int64_t t_dequeued_ns; /* when the capture thread had it from the source */
     ng_pixfmt fmt;
     bool full_range;       /* luma 0..255 instead of 16..235 */
     ng_matrix matrix;      /* YCbCr encoding */

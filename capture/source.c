@@ -86,6 +86,12 @@ ng_source *source_open(const ng_source_spec *spec, const ng_source_opts *opts, n
     case NG_SRC_FILE: ops = is_y4m(spec->path) ? &source_y4m_ops : &source_av_ops; break;
     case NG_SRC_V4L2: ops = &source_v4l2_ops; break;
     }
+    return source_open_ops(ops, spec, opts, err);
+}
+
+ng_source *source_open_ops(const ng_source_ops *ops, const ng_source_spec *spec,
+                           const ng_source_opts *opts, ng_errbuf *err)
+{
     ng_source *src = calloc(1, sizeof *src);
     if (!src)
         return NULL;

@@ -89,6 +89,9 @@ struct ng_source {
 
 /* Opens the source named by spec. Returns NULL with a message in err. */
 ng_source *source_open(const ng_source_spec *spec, const ng_source_opts *opts, ng_errbuf *err);
+/* The same with a source of the caller's (the benchmark's paced card). */
+ng_source *source_open_ops(const ng_source_ops *ops, const ng_source_spec *spec,
+                           const ng_source_opts *opts, ng_errbuf *err);
 ng_source_status source_next(ng_source *src, ng_frame **out, ng_errbuf *err);
 void source_close(ng_source *src);
 

@@ -71,14 +71,20 @@ static bool parse_colourspace(const char *c, ng_pixfmt *fmt)
 
 int y4m_open(y4m_reader *r, const char *path, ng_errbuf *err)
 {
-    memset(r, 0, sizeof *r);
-    r->path = path;
-    r->fmt = NG_PIX_I420;
-    r->f = fopen(path, "rb");
-    if (!r->f) {
+    FILE *f = fopen(path, "rb");
+    if (!f) {
         ng_err_add(err, "%s: cannot open: %s", path, strerror(errno));
         return -1;
     }
+    return y4m_open_stream(r, f, path, err);
+}
+
+int y4m_open_stream(y4m_reader *r, FILE *f, const char *path, ng_errbuf *err)
+{
+    memset(r, 0, sizeof *r);
+    r->path = path;
+    r->fmt = NG_PIX_I420;
+    r->f = f;
     char line[Y4M_MAX_HEADER];
     int n = read_line(r->f, line, sizeof line);
     if (n < 0 || strncmp(line, Y4M_MAGIC " ", sizeof Y4M_MAGIC)) {

@@ -22,6 +22,9 @@ typedef struct {
 
 /* Opens and parses the stream header; -1 with a message naming the file and value. */
 int y4m_open(y4m_reader *r, const char *path, ng_errbuf *err);
+/* The same on a stream already open (taken over: closed on error and by y4m_close); path names
+ * it in messages. */
+int y4m_open_stream(y4m_reader *r, FILE *f, const char *path, ng_errbuf *err);
 /* Reads the next frame into a new frame: 1 on a frame, 0 at a clean end, -1 on error. */
 int y4m_read(y4m_reader *r, ng_frame **out, ng_errbuf *err);
 void y4m_close(y4m_reader *r);

@@ -6,7 +6,7 @@ void mailbox_init(ng_mailbox *mb, mailbox_drop_fn drop, mailbox_wake_fn wake, vo
     pthread_cond_init(&mb->cond, NULL);
     mb->item = NULL;
     mb->closed = false;
-    mb->skipped = 0;
+    atomic_init(&mb->skipped, 0);
     mb->drop = drop;
     mb->wake = wake;
     mb->ctx = ctx;
@@ -34,7 +34,7 @@ bool mailbox_put(ng_mailbox *mb, void *item)
         old = mb->item;
         was_empty = old == NULL;
         if (old)
-            mb->skipped++;
+            atomic_fetch_add(&mb->skipped, 1);
         mb->item = item;
         if (was_empty)   /* a taker, or a producer waiting for the slot to empty */
             pthread_cond_broadcast(&mb->cond);
@@ -101,8 +101,5 @@ bool mailbox_closed(ng_mailbox *mb)
 
 uint64_t mailbox_skipped(ng_mailbox *mb)
 {
-    pthread_mutex_lock(&mb->lock);
-    uint64_t n = mb->skipped;
-    pthread_mutex_unlock(&mb->lock);
-    return n;
+    return atomic_load(&mb->skipped);
 }

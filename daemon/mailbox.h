@@ -6,6 +6,7 @@
 #define NG_MAILBOX_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -17,7 +18,7 @@ typedef struct {
     pthread_cond_t cond;
     void *item;
     bool closed;
-    uint64_t skipped;
+    atomic_uint_fast64_t skipped;   /* read without the lock: also after mailbox_destroy */
     mailbox_drop_fn drop;
     mailbox_wake_fn wake;
     void *ctx;
@@ -39,6 +40,8 @@ bool mailbox_wait_empty(ng_mailbox *mb);
 /* No more puts; wakes every waiter. An item already waiting can still be taken. */
 void mailbox_close(ng_mailbox *mb);
 bool mailbox_closed(ng_mailbox *mb);
+/* Items replaced before they were taken; still readable after mailbox_destroy (the totals a
+ * stopped pipeline reports). */
 uint64_t mailbox_skipped(ng_mailbox *mb);
 
 #endif

@@ -157,6 +157,7 @@ static void *capture_main(void *arg)
         if (st == NG_SRC_STATE || p->src->state != before)
             publish_state(p);
         if (st == NG_SRC_FRAME) {
+            f->t_dequeued_ns = ng_now_ns();
             if (p->src->opts.every_frame && !mailbox_wait_empty(&p->captured)) {
                 frame_free(f);
                 break;
@@ -213,7 +214,7 @@ static void replay_plans(pipeline *p, const ng_frame *f)
         pipeline_set_plan(p, &p->plans[p->next_plan].plan);
 }
 
-static processed_frame *process_one(pipeline *p, const ng_frame *f)
+static processed_frame *process_one(pipeline *p, const ng_frame *f, int64_t taken_ns)
 {
     if (f->discontinuity)
         restart_guidance(p);
@@ -238,9 +239,11 @@ static processed_frame *process_one(pipeline *p, const ng_frame *f)
         atomic_fetch_add(&p->corrupt, 1);
         return NULL;
     }
+    out->t_converted_ns = ng_now_ns();
     double t_ms = ng_ns_to_ms(f->t_capture_ns - p->t0_ns);
     out->still_ms = still_update(&p->still, luma, luma_stride, f->width, f->height, t_ms);
     tracker_process(p->trk, luma, luma_stride, f->width, f->height, &out->track);
+    out->t_tracked_ns = ng_now_ns();
     phase_event ev;
     pthread_mutex_lock(&p->guide_lock);
     int changed = guide_update(p->gd, luma, luma_stride, f->width, f->height, &out->track, t_ms,
@@ -250,6 +253,8 @@ static processed_frame *process_one(pipeline *p, const ng_frame *f)
         emit_phase(p, &ev);
     out->seq = f->seq;
     out->t_capture_ns = f->t_capture_ns;
+    out->t_dequeued_ns = f->t_dequeued_ns;
+    out->t_taken_ns = taken_ns;
     out->t_done_ns = ng_now_ns();
     return out;
 }
@@ -259,8 +264,9 @@ static void *process_main(void *arg)
     pipeline *p = arg;
     ng_frame *f;
     while ((f = mailbox_take(&p->captured))) {
-        atomic_store(&p->busy_since_ns, ng_now_ns());
-        processed_frame *out = process_one(p, f);
+        int64_t taken_ns = ng_now_ns();
+        atomic_store(&p->busy_since_ns, taken_ns);
+        processed_frame *out = process_one(p, f, taken_ns);
         atomic_store(&p->busy_since_ns, 0);
         /* the captured frame goes on to the recording, if one runs */
         if (!recorder_take_raw(p->rec, f, ng_ns_to_ms(f->t_capture_ns - p->t0_ns)))

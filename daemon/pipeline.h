@@ -25,6 +25,9 @@ typedef struct {
     int width, height, stride;
     uint64_t frame, seq;
     int64_t t_capture_ns, t_done_ns;
+    /* on its way (CLOCK_MONOTONIC): the capture thread had it, processing took it, converted,
+     * tracked; guided is t_done_ns (make bench reports each stage) */
+    int64_t t_dequeued_ns, t_taken_ns, t_converted_ns, t_tracked_ns;
     ng_track track;
     guide_state guide;    /* phase, targets where the anatomy is, guidance numbers */
     double still_ms;      /* how long the picture has not changed (a frozen scanner) */

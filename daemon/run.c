@@ -268,7 +268,8 @@ int run_main(ng_config cfg, run_opts *opts)
     so.buffers = cfg.buffers;
     so.play = o.play;
     so.every_frame = o.every_frame;
-    ng_source *src = source_open(&spec, &so, &err);
+    ng_source *src = o.source_ops ? source_open_ops(o.source_ops, &spec, &so, &err)
+                                  : source_open(&spec, &so, &err);
     if (!src) {
         fprintf(stderr, "needleguide: run: %s", err.text);
         close(sfd);
@@ -519,7 +520,9 @@ int run_main(ng_config cfg, run_opts *opts)
                 last_ns = now;
             }
         }
+        int64_t draw_ns = ng_now_ns();
         overlay_draw(ov, &v);
+        int64_t drawn_ns = ng_now_ns();
         recording_screen(&rec, ov);
         if (ctl) {   /* after drawing: a snapshot asked for is of this screen */
             live.cur = cur;
@@ -534,8 +537,12 @@ int run_main(ng_config cfg, run_opts *opts)
                 fprintf(stderr, "needleguide: run: %s", err.text);
         }
         overlay_present(ov);
-        if (cur)
-            pipeline_frame_presented(&p, cur, ng_now_ns());
+        if (cur) {
+            int64_t presented_ns = ng_now_ns();
+            if (pf && o.stats)   /* a new frame on the screen */
+                stage_stats_add(o.stats, cur, draw_ns, drawn_ns, presented_ns);
+            pipeline_frame_presented(&p, cur, presented_ns);
+        }
     }
 
     notify_stopping();

@@ -8,6 +8,7 @@
 #include "capture/source.h"
 #include "config/config.h"
 #include "daemon/pipeline.h"
+#include "daemon/stage_stats.h"
 
 typedef struct {
     const char *config_path;
@@ -20,6 +21,9 @@ typedef struct {
     ng_playback *play;   /* replay: the file plays under these controls; NULL for run */
     const replay_plan *plans;   /* replay: plans to set as the file reaches them, in time order */
     size_t nplans;
+    /* make bench: */
+    const ng_source_ops *source_ops;   /* a source of the caller's instead of cfg.source's kind */
+    stage_stats *stats;                /* each presented frame's stage times are added here */
 } run_opts;
 
 /* --frames N: 0, or -1 after saying what was wrong. */

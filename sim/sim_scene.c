@@ -7,13 +7,19 @@
 
 void sim_scene_default_layout(sim_scene_layout *l)
 {
-    l->width = 640;
-    l->height = 480;
-    l->mm_per_px = 0.15;
+    sim_scene_layout_for_screen(l, 640, 480);
+}
+
+void sim_scene_layout_for_screen(sim_scene_layout *l, int width, int height)
+{
+    double k = height / 480.0;   /* the 640x480 scene, its sector as tall on the screen */
+    l->width = width;
+    l->height = height;
+    l->mm_per_px = 0.15 / k;
     l->radius_mm = 50;
     l->half_angle_deg = 22;
     l->depth_mm = 60;
-    l->face_px = ng_v2(320, 62);
+    l->face_px = ng_v2(width / 2.0, 62 * k);
     /* Bounding box of the sector: top corners rise above the face centre, bottom corners
      * spread widest. */
     double a = l->half_angle_deg * DEG, r0 = l->radius_mm, r1 = r0 + l->depth_mm;

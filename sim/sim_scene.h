@@ -28,6 +28,9 @@ typedef struct {
 } sim_scene_layout;
 
 void sim_scene_default_layout(sim_scene_layout *l);
+/* The same scene on a screen of another size (the benchmark's 720p and 1080p cards): the sector
+ * as tall on the screen, centred; finer mm per pixel. */
+void sim_scene_layout_for_screen(sim_scene_layout *l, int width, int height);
 /* Moves the entry along the skin so the path to the L4 target descends at deg (10..80) below
  * the horizontal; the L5 path follows from the same entry. */
 void sim_scene_set_angle(sim_scene_layout *l, double deg);

@@ -34,6 +34,7 @@ static void test_newest_wins_and_skips_counted(void **s)
     free(p);
     assert_null(mailbox_try_take(&mb));
     mailbox_destroy(&mb);
+    assert_int_equal(mailbox_skipped(&mb), 2);   /* a stopped pipeline's totals */
 }
 
 static void test_one_wake_while_pending(void **s)

@@ -116,7 +116,8 @@ static void fake_run_start(fake_run *r, const char *name, uint64_t frames, const
     r->cfg.roi = (ng_rect){ 10, 10, 300, 220 };
     if (plan)
         r->cfg.plan = *plan;
-    r->src = (ng_source){ .ops = &fake_ops };
+    /* every frame processed, however slow the machine (or a sanitizer) makes processing */
+    r->src = (ng_source){ .ops = &fake_ops, .opts.every_frame = true };
     ng_errbuf err = { 0 };
     fake_open(&r->src, NULL, &err);
     snprintf(r->path, sizeof r->path, "%s/%s", test_tmpdir(), name);

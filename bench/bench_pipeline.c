@@ -1,0 +1,254 @@
+/* make bench: the daemon's own live loop (run_main: capture thread, processing thread, the main
+ * thread drawing with SDL's software renderer on the dummy driver) fed by a paced capture card
+ * at 640x480, 1280x720 and 1920x1080 in YUYV and NV12. Each configuration runs in a process of
+ * its own (its CPU time and peak memory are its own). Prints a table, writes JSON.
+ *   bench_pipeline [--seconds S] [--fps F] [--out results.json] [--only WxH/FMT] */
+#include <getopt.h>
+#include <json-c/json.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "bench/convert_floor.h"
+#include "bench/paced_card.h"
+#include "config/config.h"
+#include "daemon/run.h"
+#include "daemon/stage_stats.h"
+#include "sim/sim_render.h"
+#include "sim/sim_scene.h"
+#include "util/clock.h"
+#include "util/log.h"
+
+#define BENCH_FRAMES 24     /* distinct frames the card plays in a loop (memory: ~75 MB at 1080p) */
+#define SCRIPT_START_S 6.0  /* from the needle's way to the L4 target: something to track */
+
+typedef struct {
+    int width, height;
+    ng_pixfmt fmt;
+    const char *fmt_name;
+} bench_config;
+
+static const bench_config configs[] = {
+    { 640, 480, NG_PIX_YUYV, "yuyv" },   { 640, 480, NG_PIX_NV12, "nv12" },
+    { 1280, 720, NG_PIX_YUYV, "yuyv" },  { 1280, 720, NG_PIX_NV12, "nv12" },
+    { 1920, 1080, NG_PIX_YUYV, "yuyv" }, { 1920, 1080, NG_PIX_NV12, "nv12" },
+};
+
+static double cpu_seconds(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
+           ru.ru_stime.tv_usec / 1e6;
+}
+
+/* kB from /proc/self/status: VmHWM (peak) or VmRSS (now). */
+static long proc_kb(const char *key)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long kb = -1;
+    size_t n = strlen(key);
+    while (f && fgets(line, sizeof line, f))
+        if (!strncmp(line, key, n) && line[n] == ':')
+            kb = strtol(line + n + 1, NULL, 10);
+    if (f)
+        fclose(f);
+    return kb;
+}
+
+static json_object *summary_json(const stage_stats *st, stage_id id)
+{
+    stage_summary s = stage_stats_summary(st, id);
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "p50_ms", json_object_new_double(round(s.p50 * 1000) / 1000));
+    json_object_object_add(o, "p99_ms", json_object_new_double(round(s.p99 * 1000) / 1000));
+    json_object_object_add(o, "max_ms", json_object_new_double(round(s.max * 1000) / 1000));
+    return o;
+}
+
+/* One configuration, in this (child) process: its figures as JSON on fd. */
+static int run_config(const bench_config *bc, double seconds, double fps, int fd)
+{
+    sim_scene_layout layout;
+    sim_scene_layout_for_screen(&layout, bc->width, bc->height);
+    sim_params sp;
+    sim_params_default(&sp);
+    sim_renderer *r = sim_renderer_new(&layout, &sp, 7);
+    ng_frame *frames[BENCH_FRAMES];
+    for (int i = 0; i < BENCH_FRAMES; i++) {
+        sim_state s;
+        sim_script_state(&layout, SCRIPT_START_S + i / fps, &s);
+        frames[i] = frame_alloc(NG_PIX_I420, bc->width, bc->height);
+        if (!r || !frames[i])
+            return 1;
+        sim_render(r, &s, (uint64_t)i, frames[i]);
+    }
+    sim_renderer_free(r);
+    paced_card card = { .fmt = bc->fmt, .width = bc->width, .height = bc->height,
+                        .frames = frames, .nframes = BENCH_FRAMES };
+    paced_card_use(&card);
+
+    ng_config cfg;
+    config_defaults(&cfg);
+    cfg.roi = layout.roi;
+    cfg.mm_per_px = layout.mm_per_px;
+    cfg.plan = layout.plan;
+    cfg.fps = fps;
+    cfg.headless = NG_HEADLESS_YES;
+    stage_stats stats = { .warmup = (size_t)fps };   /* the first second: caches, allocations */
+    run_opts o = { .max_frames = (uint64_t)(fps * (seconds + 1)), .source_ops = &paced_card_ops,
+                   .stats = &stats };
+    long rss_before_kb = proc_kb("VmRSS");
+    double cpu0 = cpu_seconds();
+    int64_t t0 = ng_now_ns();
+    int rc = run_main(cfg, &o);
+    double wall = ng_ns_to_ms(ng_now_ns() - t0) / 1000, cpu = cpu_seconds() - cpu0;
+    if (rc != 0)
+        return rc;
+
+    json_object *j = json_object_new_object();
+    json_object_object_add(j, "width", json_object_new_int(bc->width));
+    json_object_object_add(j, "height", json_object_new_int(bc->height));
+    json_object_object_add(j, "format", json_object_new_string(bc->fmt_name));
+    json_object_object_add(j, "fps", json_object_new_double(fps));
+    json_object_object_add(j, "frames_presented", json_object_new_int64((int64_t)stats.n));
+    json_object_object_add(j, "frames_dropped_by_us", json_object_new_int64((int64_t)stage_stats_dropped(&stats)));
+    json_object_object_add(j, "cpu_percent_of_one_core", json_object_new_double(round(1000 * cpu / wall) / 10));
+    json_object_object_add(j, "peak_rss_mb", json_object_new_double(round(proc_kb("VmHWM") / 102.4) / 10));
+    json_object_object_add(j, "rss_before_run_mb", json_object_new_double(round(rss_before_kb / 102.4) / 10));
+    json_object *stages = json_object_new_object();
+    for (int s = 0; s < STAGE_COUNT; s++)
+        json_object_object_add(stages, stage_name((stage_id)s), summary_json(&stats, (stage_id)s));
+    json_object_object_add(j, "stages", stages);
+    const char *text = json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN);
+    ssize_t n = write(fd, text, strlen(text));
+    json_object_put(j);
+    stage_stats_free(&stats);
+    for (int i = 0; i < BENCH_FRAMES; i++)
+        frame_free(frames[i]);
+    return n > 0 ? 0 : 1;
+}
+
+static json_object *run_in_child(const bench_config *bc, double seconds, double fps)
+{
+    int fds[2];
+    if (pipe(fds) < 0)
+        return NULL;
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(fds[0]);
+        _exit(run_config(bc, seconds, fps, fds[1]));
+    }
+    close(fds[1]);
+    char buf[16384];
+    size_t len = 0;
+    ssize_t n;
+    while (len + 1 < sizeof buf && (n = read(fds[0], buf + len, sizeof buf - 1 - len)) > 0)
+        len += (size_t)n;
+    buf[len] = '\0';
+    close(fds[0]);
+    int status;
+    waitpid(pid, &status, 0);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        return NULL;
+    return json_tokener_parse(buf);
+}
+
+static double stage_ms(json_object *cfg, const char *stage, const char *key)
+{
+    json_object *stages, *s, *v;
+    if (json_object_object_get_ex(cfg, "stages", &stages) && json_object_object_get_ex(stages, stage, &s) &&
+        json_object_object_get_ex(s, key, &v))
+        return json_object_get_double(v);
+    return NAN;
+}
+
+static double num(json_object *o, const char *key)
+{
+    json_object *v;
+    return json_object_object_get_ex(o, key, &v) ? json_object_get_double(v) : NAN;
+}
+
+static void print_row(json_object *c, const bench_config *bc)
+{
+    printf("%4dx%-4d %-4s", bc->width, bc->height, bc->fmt_name);
+    static const char *const shown[] = { "dequeue", "convert", "track", "guide", "render", "present" };
+    for (size_t i = 0; i < sizeof shown / sizeof *shown; i++)
+        printf(" %5.2f/%5.2f", stage_ms(c, shown[i], "p50_ms"), stage_ms(c, shown[i], "p99_ms"));
+    printf(" | %5.2f %5.2f %6.2f | %4.0f %5.1f %6.1f\n", stage_ms(c, "total", "p50_ms"),
+           stage_ms(c, "total", "p99_ms"), stage_ms(c, "total", "max_ms"), num(c, "frames_dropped_by_us"),
+           num(c, "cpu_percent_of_one_core"), num(c, "peak_rss_mb"));
+}
+
+int main(int argc, char **argv)
+{
+    double seconds = 10, fps = 60;
+    const char *out_path = "bench/results.json", *only = NULL;
+    static const struct option opts[] = {
+        { "seconds", required_argument, 0, 's' }, { "fps", required_argument, 0, 'f' },
+        { "out", required_argument, 0, 'o' },     { "only", required_argument, 0, 'O' },
+        { 0, 0, 0, 0 },
+    };
+    for (int c; (c = getopt_long(argc, argv, "", opts, NULL)) != -1;) {
+        switch (c) {
+        case 's': seconds = atof(optarg); break;
+        case 'f': fps = atof(optarg); break;
+        case 'o': out_path = optarg; break;
+        case 'O': only = optarg; break;
+        default:
+            fprintf(stderr, "usage: bench_pipeline [--seconds S] [--fps F] [--out F.json] [--only WxH/FMT]\n");
+            return 2;
+        }
+    }
+    if (!(seconds > 0) || !(fps > 0) || fps > 240) {
+        fprintf(stderr, "bench_pipeline: --seconds must be > 0 and --fps in (0, 240]\n");
+        return 2;
+    }
+    setenv("SDL_VIDEODRIVER", "dummy", 1);
+    ng_log_set_level(NG_LOG_WARN);   /* the table, not the daemon's start-up lines */
+
+    printf("needleguide pipeline at %.0f fps, %.0f s per configuration after 1 s warm-up; "
+           "stage times p50/p99 ms\n", fps, seconds);
+    printf("%-14s %11s %11s %11s %11s %11s %11s | %-18s | %4s %5s %6s\n", "", "dequeue", "convert",
+           "track", "guide", "render", "present", "added latency ms", "drop", "CPU%", "RSS MB");
+    printf("%-14s %71s | %5s %5s %6s |\n", "", "", "p50", "p99", "max");
+    json_object *root = json_object_new_object(), *arr = json_object_new_array();
+    int failed = 0;
+    for (size_t i = 0; i < sizeof configs / sizeof *configs; i++) {
+        const bench_config *bc = &configs[i];
+        char name[32];
+        snprintf(name, sizeof name, "%dx%d/%s", bc->width, bc->height, bc->fmt_name);
+        if (only && strcmp(only, name))
+            continue;
+        fflush(stdout);
+        json_object *c = run_in_child(bc, seconds, fps);
+        if (!c) {
+            printf("%-14s failed\n", name);
+            failed++;
+            continue;
+        }
+        print_row(c, bc);
+        json_object_array_add(arr, c);
+    }
+    json_object_object_add(root, "fps", json_object_new_double(fps));
+    json_object_object_add(root, "seconds", json_object_new_double(seconds));
+    json_object_object_add(root, "cores", json_object_new_int((int)sysconf(_SC_NPROCESSORS_ONLN)));
+    json_object_object_add(root, "renderer", json_object_new_string("SDL software renderer, dummy video driver (no scan-out)"));
+    json_object_object_add(root, "pipeline", arr);
+    json_object *floor = convert_floor_run(1920, 1080, 50, stdout);
+    if (floor)
+        json_object_object_add(root, "conversion_1080p", floor);
+    if (json_object_to_file_ext(out_path, root, JSON_C_TO_STRING_PRETTY) < 0) {
+        fprintf(stderr, "bench_pipeline: %s: cannot write\n", out_path);
+        failed++;
+    } else {
+        printf("\nwritten: %s\n", out_path);
+    }
+    json_object_put(root);
+    return failed ? 1 : 0;
+}

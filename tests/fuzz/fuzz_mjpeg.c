@@ -1,0 +1,9 @@
+/* libFuzzer entry for the mjpeg target (make fuzz). */
+#include "targets.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    return fuzz_mjpeg(data, size);
+}

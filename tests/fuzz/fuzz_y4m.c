@@ -1,0 +1,9 @@
+/* libFuzzer entry for the y4m target (make fuzz). */
+#include "targets.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    return fuzz_y4m(data, size);
+}

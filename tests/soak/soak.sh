@@ -1,0 +1,101 @@
+#!/bin/sh
+# make soak: the daemon (built with LeakSanitizer) on the simulator at 60 fps for SECONDS, a
+# control client asking its status every second and cycling the recording (a new session every
+# CYCLE seconds, the finished one removed: the disk stays small, start and stop are exercised).
+# Every SAMPLE seconds: RSS, open descriptors, threads (and whether a recording runs). Fails if,
+# after the warm-up (the first two cycles, at least 20 % of the run), RSS rises more than 1 MB
+# above the warm-up's highest, descriptors or threads exceed the warm-up's count in the same
+# recording state, the daemon dies, or LeakSanitizer reports anything at its exit.
+#   tests/soak/soak.sh BIN OUTDIR SECONDS
+set -u
+BIN=$1 OUT=$2 SECONDS_TOTAL=$3
+CYCLE=${SOAK_CYCLE:-60}
+SAMPLE=${SOAK_SAMPLE:-5}
+[ "$SECONDS_TOTAL" -ge 30 ] || { echo "soak: at least 30 s" >&2; exit 2; }
+[ "$CYCLE" -le $((SECONDS_TOTAL / 3)) ] || CYCLE=$((SECONDS_TOTAL / 3))
+rm -rf "$OUT" && mkdir -p "$OUT/sessions"
+OUT=$(cd "$OUT" && pwd)
+SOCK=$OUT/control.sock
+cat > "$OUT/soak.conf" <<CONF
+[capture]
+source = sim:1
+fps = 60
+[display]
+headless = yes
+[record]
+dir = $OUT/sessions
+[control]
+socket = $SOCK
+CONF
+LSAN_OPTIONS="exitcode=23 ${LSAN_OPTIONS:-}" "$BIN" run --config "$OUT/soak.conf" \
+    > "$OUT/daemon.log" 2>&1 &
+pid=$!
+ctl() { "$BIN" ctl --socket "$SOCK" "$@" 2>/dev/null; }
+t=0
+while [ $t -lt 100 ] && ! ctl status > /dev/null; do sleep 0.1; t=$((t + 1)); done
+ctl status > /dev/null || { echo "soak: the daemon did not answer"; cat "$OUT/daemon.log"; kill $pid; exit 1; }
+
+warmup=$((2 * CYCLE)); [ $warmup -ge $((SECONDS_TOTAL / 5)) ] || warmup=$((SECONDS_TOTAL / 5))
+echo "t_s,rss_kb,fds,threads,recording,frames,fps" > "$OUT/samples.csv"
+start=$(date +%s)
+ctl record start > /dev/null
+last_cycle=$start
+status_fail=0
+while :; do
+    now=$(date +%s)
+    el=$((now - start))
+    [ $el -ge "$SECONDS_TOTAL" ] && break
+    kill -0 $pid 2>/dev/null || { echo "soak: the daemon died at ${el} s"; tail -n 30 "$OUT/daemon.log"; exit 1; }
+    st=$(ctl status) || status_fail=$((status_fail + 1))
+    if [ $((now - last_cycle)) -ge "$CYCLE" ]; then   # a new session; the old one removed
+        old=$(ls -d "$OUT"/sessions/*/ 2>/dev/null)
+        ctl record stop > /dev/null; ctl record start > /dev/null
+        [ -n "$old" ] && rm -rf $old
+        last_cycle=$now
+    fi
+    if [ $((el % SAMPLE)) -eq 0 ]; then
+        rss=$(awk '/^VmRSS:/ {print $2}' /proc/$pid/status)
+        thr=$(awk '/^Threads:/ {print $2}' /proc/$pid/status)
+        fds=$(ls /proc/$pid/fd | wc -l)
+        case $st in *'"recording":{"active":true'*) rec=1 ;; *) rec=0 ;; esac
+        frames=$(printf '%s' "$st" | sed -n 's/.*"frames":\([0-9]*\).*/\1/p')
+        fps=$(printf '%s' "$st" | sed -n 's/.*"fps":\([0-9.]*\).*/\1/p')
+        echo "$el,$rss,$fds,$thr,$rec,$frames,$fps" >> "$OUT/samples.csv"
+    fi
+    sleep 1
+done
+ctl record stop > /dev/null
+kill -TERM $pid
+wait $pid
+rc=$?
+
+# the verdict, from the samples
+awk -F, -v warm="$warmup" -v rc="$rc" -v status_fail="$status_fail" '
+NR == 1 { next }
+$1 < warm { if ($2 > wrss) wrss = $2; if ($3 > wfd[$5]) wfd[$5] = $3; if ($4 > wthr[$5]) wthr[$5] = $4; next }
+{ n++; if ($2 > mrss) mrss = $2; if ($3 > mfd[$5]) mfd[$5] = $3; if ($4 > mthr[$5]) mthr[$5] = $4;
+  last_rss = $2; last_frames = $6; last_fps = $7 }
+END {
+  printf "soak: %d samples after a %d s warm-up; RSS warm-up max %d kB, after max %d kB (%+d kB), last %d kB\n",
+         n, warm, wrss, mrss, mrss - wrss, last_rss
+  for (r = 0; r <= 1; r++)
+    printf "soak: recording=%d: fds warm-up %d, after %d; threads warm-up %d, after %d\n",
+           r, wfd[r], mfd[r], wthr[r], mthr[r]
+  printf "soak: last status: frames %s, fps %s; status requests failed: %d; daemon exit %d\n",
+         last_frames, last_fps, status_fail, rc
+  bad = 0
+  if (n == 0) { print "soak: FAIL: no samples after the warm-up"; bad = 1 }
+  if (mrss > wrss + 1024) { print "soak: FAIL: RSS grew more than 1 MB"; bad = 1 }
+  for (r = 0; r <= 1; r++) {
+    if ((r in mfd) && (r in wfd) && mfd[r] > wfd[r]) { print "soak: FAIL: descriptors grew"; bad = 1 }
+    if ((r in mthr) && (r in wthr) && mthr[r] > wthr[r]) { print "soak: FAIL: threads grew"; bad = 1 }
+  }
+  if (status_fail > 0) { print "soak: FAIL: the control socket did not answer"; bad = 1 }
+  if (rc == 23) { print "soak: FAIL: LeakSanitizer reported leaks (daemon.log)"; bad = 1 }
+  else if (rc != 0) { print "soak: FAIL: the daemon exited with " rc; bad = 1 }
+  exit bad
+}' "$OUT/samples.csv"
+verdict=$?
+[ $rc -eq 23 ] && grep -A20 "LeakSanitizer" "$OUT/daemon.log" | head -n 40
+[ $verdict -eq 0 ] && echo "soak: PASS ($OUT/samples.csv)"
+exit $verdict
