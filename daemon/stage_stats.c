@@ -52,7 +52,7 @@ uint64_t stage_stats_dropped(const stage_stats *s)
 
 stage_summary stage_stats_summary(const stage_stats *s, stage_id id)
 {
-    stage_summary r = { NAN, NAN, NAN, NAN };
+    stage_summary r = { NAN, NAN, NAN };
     if (!s->n || id >= STAGE_COUNT)
         return r;
     double *v = malloc(s->n * sizeof *v);
@@ -60,13 +60,9 @@ stage_summary stage_stats_summary(const stage_stats *s, stage_id id)
         return r;
     memcpy(v, s->ms[id], s->n * sizeof *v);
     ng_sort_doubles(v, s->n);
-    double sum = 0;
-    for (size_t i = 0; i < s->n; i++)
-        sum += v[i];
     r.p50 = ng_percentile(v, s->n, 50);
     r.p99 = ng_percentile(v, s->n, 99);
     r.max = v[s->n - 1];
-    r.mean = sum / (double)s->n;
     free(v);
     return r;
 }

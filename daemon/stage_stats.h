@@ -30,7 +30,7 @@ typedef struct {
 } stage_stats;
 
 typedef struct {
-    double p50, p99, max, mean;
+    double p50, p99, max;
 } stage_summary;
 
 const char *stage_name(stage_id s);

@@ -21,6 +21,7 @@ check() {   # check DESCRIPTION COMMAND...
 prop() { systemctl show -P "$1" needleguide; }
 ctl() { runuser -u needleguide -- needleguide ctl "$@"; }
 journal() { journalctl -b -u needleguide -o cat --no-pager; }
+journal_has() { journal | grep -q -- "$1"; }   # journal_has REGEX: a line of the unit's says so
 # wait_for SECONDS COMMAND...: true as soon as the command is
 wait_for() {
     t=$(($1 * 10)); shift
@@ -54,10 +55,10 @@ if ! check "active" test "$(prop ActiveState)" = active; then
     exit 1
 fi
 pid1=$(prop MainPID)
-check "a window on the DRM display (kmsdrm; DeviceAllow=char-drm)" sh -c 'journalctl -b -u needleguide -o cat | grep -q "fps, window"'
+check "a window on the DRM display (kmsdrm; DeviceAllow=char-drm)" journal_has "fps, window"
 check "STATUS= shown by systemctl" wait_for 5 sh -c 'systemctl show -P StatusText needleguide | grep -q fps'
 echo "# StatusText: $(prop StatusText)"
-check "the config check ran first (ExecStartPre)" sh -c "journalctl -b -u needleguide -o cat | grep -q '^$CONF: ok'"
+check "the config check ran first (ExecStartPre)" journal_has "^$CONF: ok"
 
 # ---- the control socket ----
 st=$(ctl status)
@@ -72,7 +73,7 @@ out=$(runuser -u stranger -- needleguide ctl status 2>&1); rc=$?
 check "a user not allowed (SO_PEERCRED) is refused with exit 2" test $rc -eq 2
 check "... and told why" contains "$out" "permission denied"
 check "the refusal is logged" \
-    wait_for 5 sh -c "journalctl -b -u needleguide -o cat | grep -q 'refused a client: uid $(id -u stranger)'"
+    wait_for 5 journal_has "refused a client: uid $(id -u stranger)"
 runuser -u nobody -- needleguide ctl status > /dev/null 2>&1; rc=$?
 check "a user outside the socket's group cannot even connect (exit 1)" test $rc -eq 1
 
@@ -90,21 +91,20 @@ cp "$CONF" /tmp/conf.orig
 printf '[plan]\nentry = 160,36\nl4_target = 400,330\nl5_target = 350,350\n' >> "$CONF"
 check "systemctl reload (good file)" systemctl reload needleguide
 check "the journal says it was read again" \
-    wait_for 10 sh -c 'journalctl -b -u needleguide -o cat | grep -q "SIGHUP: .* read again"'
+    wait_for 10 journal_has "SIGHUP: .* read again"
 check "the new plan is in force (the recording's plan event)" \
     wait_for 10 sh -c "grep -Eq '\"event\":\"plan\".*\"entry\":\\[160(\\.0*)?,36' $SESSIONS/*/events.jsonl"
 check "same process" test "$(prop MainPID)" = "$pid1"
 echo 'fps = fast' >> "$CONF"
 systemctl reload needleguide
 check "a bad file is named with file:line in the journal" \
-    wait_for 10 sh -c "journalctl -b -u needleguide -o cat | grep -q '$CONF:[0-9]'"
+    wait_for 10 journal_has "$CONF:[0-9]"
 check "... the old configuration stays, same process" test "$(prop MainPID)" = "$pid1"
 check "... still answering" answers
 cp /tmp/conf.orig "$CONF"
 
 # ---- the journal: syslog lines from the service ----
-j=$(journal)
-check "the journal has the daemon's own lines" contains "$j" "source v4l2:/dev/video0"
+check "the journal has the daemon's own lines" journal_has "source v4l2:/dev/video0"
 check "... tagged needleguide" sh -c 'journalctl -b -t needleguide --no-pager -o cat | grep -q "control socket"'
 
 # ---- restart on failure ----
@@ -124,7 +124,7 @@ check "processing wedged: the watchdog restarts the daemon" wait_for 40 active_w
 echo "# wedge to restart: $(elapsed "$t0") s"
 cat /tmp/wedge.txt
 wait $wedge
-check "systemd says why" sh -c 'journalctl -b -u needleguide --no-pager | grep -qi "watchdog timeout"'
+check "systemd says why" journal_has "Watchdog timeout"
 check "NRestarts = 2" test "$(prop NRestarts)" = 2
 
 # ---- stop during a recording: the recording is finished ----
