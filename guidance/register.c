@@ -1,5 +1,7 @@
 #include "guidance/register.h"
 
+#include "util/box_average.h"
+
 #include <libavutil/mem.h>
 #include <libavutil/tx.h>
 #include <math.h>
@@ -19,6 +21,7 @@ struct ng_register {
     av_tx_fn fwd_fn, inv_fn;
     AVComplexFloat *ref_spec, *spec, *tmp, *col;
     float *ref_grid, *grid, *weight, *lowpass, *scratch;
+    uint8_t *grid8;           /* box_average's scratch */
     uint8_t *ref_inside;      /* reference cells showing the image, not the screen around it */
     bool has_ref;
     int nweight;            /* cells with weight: the area registered on */
@@ -32,7 +35,7 @@ void register_free(ng_register *r)
     av_tx_uninit(&r->inv);
     av_free(r->ref_spec); av_free(r->spec); av_free(r->tmp); av_free(r->col);
     free(r->ref_grid); free(r->grid); free(r->weight); free(r->lowpass); free(r->scratch);
-    free(r->ref_inside);
+    free(r->ref_inside); free(r->grid8);
     free(r);
 }
 
@@ -60,8 +63,9 @@ ng_register *register_new(ng_rect roi)
     r->scratch = malloc(ng * sizeof *r->scratch);
     r->lowpass = malloc(nc * sizeof *r->lowpass);
     r->ref_inside = malloc(ng);
+    r->grid8 = malloc(ng);
     if (!r->ref_spec || !r->spec || !r->tmp || !r->col || !r->ref_grid || !r->grid || !r->weight || !r->scratch ||
-        !r->lowpass || !r->ref_inside ||
+        !r->lowpass || !r->ref_inside || !r->grid8 ||
         av_tx_init(&r->fwd, &r->fwd_fn, AV_TX_FLOAT_FFT, 0, N, &scale, 0) < 0 ||
         av_tx_init(&r->inv, &r->inv_fn, AV_TX_FLOAT_FFT, 1, N, &scale, 0) < 0) {
         register_free(r);
@@ -79,28 +83,11 @@ ng_register *register_new(ng_rect roi)
 
 bool register_has_reference(const ng_register *r) { return r->has_ref; }
 
-/* The ROI averaged into grid cells. */
+/* The ROI averaged into grid cells (what lies outside the frame counts as black). */
 static void to_grid(const ng_register *r, const uint8_t *luma, int stride, int width, int height,
                     float *grid)
 {
-    for (int gy = 0; gy < r->gh; gy++)
-        for (int gx = 0; gx < r->gw; gx++) {
-            int sum = 0, n = 0;
-            for (int dy = 0; dy < r->f; dy++) {
-                int y = r->roi.y + gy * r->f + dy;
-                if (y < 0 || y >= height)
-                    continue;
-                const uint8_t *row = luma + (size_t)y * (size_t)stride;
-                for (int dx = 0; dx < r->f; dx++) {
-                    int x = r->roi.x + gx * r->f + dx;
-                    if (x >= 0 && x < width) {
-                        sum += row[x];
-                        n++;
-                    }
-                }
-            }
-            grid[gy * r->gw + gx] = n ? (float)sum / (float)n : 0;
-        }
+    box_average(luma, stride, width, height, r->roi, r->f, grid, r->grid8);
 }
 
 /* 3x3 box blur of a grid in place (tmp: a grid's worth of scratch). */

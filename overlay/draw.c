@@ -5,6 +5,7 @@
 #define FEATHER 1.0f   /* px over which a stroke's edge fades out */
 #define HALO 1.5f      /* px of dark edging each side: marks stay legible on bright echoes */
 #define HALO_ALPHA 0.6f
+#define SAGITTA_PX 0.25   /* how far an arc's chords may stray from it */
 
 static SDL_Vertex vtx(double x, double y, SDL_Color c, Uint8 alpha)
 {
@@ -23,6 +24,27 @@ static void stroke_widths(float width, float *core, float *outer)
 
 static SDL_Color halo_of(SDL_Color c) { return (SDL_Color){ 0, 0, 0, (Uint8)(c.a * HALO_ALPHA) }; }
 
+/* A stroke is a strip of rows of 4 vertices across it (outer feather, core, core, outer
+ * feather): the triangles joining row i to row i + 1, its three bands, appended at idx[ni];
+ * returns the new count. */
+static int strip_step(int *idx, int ni, int i)
+{
+    for (int k = 0; k < 3; k++) {
+        int p = i * 4 + k, q = p + 4;
+        const int quad[6] = { p, p + 1, q, p + 1, q + 1, q };
+        for (int j = 0; j < 6; j++)
+            idx[ni++] = quad[j];
+    }
+    return ni;
+}
+
+/* Long strokes go as a strip of pieces this long: the software renderer fills each triangle
+ * through a buffer the size of its bounding box, so one long diagonal triangle costs its whole
+ * box (the plan and the needle at 1080p took 5 ms, 2 ms in pieces), short ones about their own
+ * area. Pieces share their vertices exactly, so no seam is drawn twice. */
+#define PIECE_PX 24.0
+enum { MAX_PIECES = 256 };
+
 static void segment(SDL_Renderer *r, ng_vec2 a, ng_vec2 b, float width, SDL_Color c)
 {
     double len = ng_v2_dist(a, b);
@@ -32,16 +54,23 @@ static void segment(SDL_Renderer *r, ng_vec2 a, ng_vec2 b, float width, SDL_Colo
     float core, outer;
     stroke_widths(width, &core, &outer);
     /* the ends reach half a feather past a and b, fading like the sides */
-    ng_vec2 a0 = ng_v2_sub(a, ng_v2_scale(d, FEATHER / 2)), b0 = ng_v2_add(b, ng_v2_scale(d, FEATHER / 2));
+    ng_vec2 a0 = ng_v2_sub(a, ng_v2_scale(d, FEATHER / 2));
+    double full = len + FEATHER;
+    int pieces = (int)ceil(full / PIECE_PX);
+    if (pieces > MAX_PIECES)
+        pieces = MAX_PIECES;
     const double off[4] = { -outer, -core, core, outer };
     const Uint8 alpha[4] = { 0, c.a, c.a, 0 };
-    SDL_Vertex v[8];
-    for (int i = 0; i < 4; i++) {
-        v[i] = vtx(a0.x + n.x * off[i], a0.y + n.y * off[i], c, alpha[i]);
-        v[4 + i] = vtx(b0.x + n.x * off[i], b0.y + n.y * off[i], c, alpha[i]);
+    SDL_Vertex v[(MAX_PIECES + 1) * 4];
+    int idx[MAX_PIECES * 18], ni = 0;
+    for (int i = 0; i <= pieces; i++) {
+        ng_vec2 p = ng_v2_add(a0, ng_v2_scale(d, full * i / pieces));
+        for (int k = 0; k < 4; k++)
+            v[i * 4 + k] = vtx(p.x + n.x * off[k], p.y + n.y * off[k], c, alpha[k]);
+        if (i < pieces)
+            ni = strip_step(idx, ni, i);
     }
-    static const int idx[18] = { 0, 1, 4, 1, 5, 4, 1, 2, 5, 2, 6, 5, 2, 3, 6, 3, 7, 6 };
-    SDL_RenderGeometry(r, NULL, v, 8, idx, 18);
+    SDL_RenderGeometry(r, NULL, v, (pieces + 1) * 4, idx, ni);
 }
 
 void draw_line(SDL_Renderer *r, ng_vec2 a, ng_vec2 b, float width, SDL_Color c)
@@ -70,7 +99,11 @@ static void ring(SDL_Renderer *r, ng_vec2 ctr, float radius, float width, double
     enum { MAXSEG = 256 };
     float core, outer;
     stroke_widths(width, &core, &outer);
-    int n = (int)ceil(fabs(a1 - a0) * radius / 3.0);   /* ~3 px chords */
+    /* chords that stray at most a quarter pixel from the circle: each is a triangle pair the
+     * software renderer fills one by one, so no more of them than the eye can tell */
+    double r_out = fmax(radius + outer, 1.0);
+    double step = 2 * acos(fmax(1 - SAGITTA_PX / r_out, -1.0));
+    int n = (int)ceil(fabs(a1 - a0) / step);
     if (n < 4) n = 4;
     if (n > MAXSEG) n = MAXSEG;
     const double rad[4] = { radius - outer, radius - core, radius + core, radius + outer };
@@ -82,14 +115,8 @@ static void ring(SDL_Renderer *r, ng_vec2 ctr, float radius, float width, double
         double t = a0 + (a1 - a0) * i / n, ct = cos(t), st = sin(t);
         for (int k = 0; k < 4; k++)
             v[i * 4 + k] = vtx(ctr.x + ct * fmax(0, rad[k]), ctr.y + st * fmax(0, rad[k]), c, alpha[k]);
-        if (i == n)
-            break;
-        for (int k = 0; k < 3; k++) {
-            int p = i * 4 + k, q = p + 4;
-            const int quad[6] = { p, p + 1, q, p + 1, q + 1, q };
-            for (int j = 0; j < 6; j++)
-                idx[ni++] = quad[j];
-        }
+        if (i < n)
+            ni = strip_step(idx, ni, i);
     }
     SDL_RenderGeometry(r, NULL, v, (n + 1) * 4, idx, ni);
 }

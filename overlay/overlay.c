@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "overlay/draw.h"
+#include "overlay/text_cache.h"
 
 /* Sizes at a 540-px-high window, scaled with the window's height. */
 #define PANEL_W 250
@@ -27,6 +28,7 @@ struct overlay {
     SDL_Renderer *renderer;
     SDL_Texture *video;
     TTF_Font *font[F_COUNT];
+    text_cache *texts;        /* of those fonts at their present size */
     double font_ui;           /* the UI scale the fonts are sized for */
     int frame_w, frame_h;
     /* this screen's layout */
@@ -101,10 +103,17 @@ overlay *overlay_new(const overlay_opts *o, int frame_w, int frame_h, ng_errbuf 
         goto fail;
     }
     SDL_SetRenderDrawBlendMode(ov->renderer, SDL_BLENDMODE_BLEND);
-    ov->video = SDL_CreateTexture(ov->renderer, SDL_PIXELFORMAT_ARGB8888,
+    /* The frame is opaque: XRGB (libyuv's ARGB bytes, alpha ignored) and copied, not blended.
+     * An ARGB texture would be alpha-blended pixel by pixel on the software renderer. */
+    ov->video = SDL_CreateTexture(ov->renderer, SDL_PIXELFORMAT_RGB888,
                                   SDL_TEXTUREACCESS_STREAMING, frame_w, frame_h);
     if (!ov->video) {
         ng_err_add(err, "display: cannot create texture: %s", SDL_GetError());
+        goto fail;
+    }
+    SDL_SetTextureBlendMode(ov->video, SDL_BLENDMODE_NONE);
+    if (!(ov->texts = text_cache_new(ov->renderer))) {
+        ng_err_add(err, "display: out of memory");
         goto fail;
     }
     return ov;
@@ -117,6 +126,7 @@ void overlay_free(overlay *ov)
 {
     if (!ov)
         return;
+    text_cache_free(ov->texts);
     if (ov->video) SDL_DestroyTexture(ov->video);
     if (ov->renderer) SDL_DestroyRenderer(ov->renderer);
     if (ov->window) SDL_DestroyWindow(ov->window);
@@ -176,6 +186,7 @@ static void layout(overlay *ov)
     if (fabs(ov->ui - ov->font_ui) > 0.02) {
         for (int i = 0; i < F_COUNT; i++)
             TTF_SetFontSize(ov->font[i], (int)lround(font_pt[i] * ov->ui));
+        text_cache_clear(ov->texts);
         ov->font_ui = ov->ui;
     }
     int avail_w = ov->win_w - ov->panel_w;
@@ -195,17 +206,11 @@ static void fill(overlay *ov, SDL_Rect rc, SDL_Color c)
 /* Text at (x, y), wrapped at wrap px when wrap > 0; returns its height. */
 static int text(overlay *ov, int font, int x, int y, SDL_Color c, int wrap, const char *s)
 {
-    SDL_Surface *surf = wrap > 0 ? TTF_RenderUTF8_Blended_Wrapped(ov->font[font], s, c, (Uint32)wrap)
-                                 : TTF_RenderUTF8_Blended(ov->font[font], s, c);
-    if (!surf)
+    SDL_Rect dst = { x, y, 0, 0 };
+    SDL_Texture *tex = text_cache_get(ov->texts, ov->font[font], c, wrap, s, &dst.w, &dst.h);
+    if (!tex)
         return 0;
-    SDL_Texture *tex = SDL_CreateTextureFromSurface(ov->renderer, surf);
-    SDL_Rect dst = { x, y, surf->w, surf->h };
-    if (tex) {
-        SDL_RenderCopy(ov->renderer, tex, NULL, &dst);
-        SDL_DestroyTexture(tex);
-    }
-    SDL_FreeSurface(surf);
+    SDL_RenderCopy(ov->renderer, tex, NULL, &dst);
     return dst.h;
 }
 

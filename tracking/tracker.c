@@ -4,13 +4,19 @@
 #include "tracking/motion.h"
 #include "tracking/ridge.h"
 #include "tracking/track_filter.h"
+#include "util/box_average.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define DEG (M_PI / 180.0)
-#define SCALE 2                 /* work on a 2x2-averaged image */
+/* The tracker works on an image of scale x scale averaged frame pixels, the largest whole scale
+ * whose working pixel is at most WORK_MM (never under 2): what it was tuned at (640x480 at
+ * 0.15 mm/px), and its cost then follows the anatomy shown, not the capture's resolution
+ * (1080p of the same sector costs about what 640x480 does). */
+#define WORK_MM 0.3
+#define MIN_SCALE 2
 #define ANGLE_STEP_DEG 0.5
 #define MIN_LENGTH_MM 3.0
 #define RIDGE_SIGMA_MM 0.45
@@ -40,8 +46,10 @@ void tracker_opts_default(tracker_opts *o, ng_rect roi, double mm_per_px, const 
 
 struct tracker {
     tracker_opts o;
+    int scale;                /* frame pixels per working pixel, each way */
     int w, h;                 /* working image */
     double px_mm;             /* mm per working pixel */
+    uint8_t *img8;            /* the working image as box_average rounds it */
     float *img, *resp;          /* resp: ridge strength, finds the line */
     float *contrast;            /* brightness over the local mean, walks the shaft to its tip */
     double *integral;
@@ -64,17 +72,23 @@ struct tracker {
     track_filter filter;
 };
 
-/* A working pixel averages frame pixels 2x..2x+1: its centre is at 2x + 0.5. */
-static ng_vec2 frame_to_work(const tracker_opts *o, ng_vec2 p)
+int tracker_scale_for(double mm_per_px)
 {
-    const double c = 0.5 * (SCALE - 1);
-    return ng_v2((p.x - o->roi.x - c) / SCALE, (p.y - o->roi.y - c) / SCALE);
+    int s = (int)floor(WORK_MM / mm_per_px + 1e-6);   /* 0.3 / 0.15 is 2, not 1.999... */
+    return s < MIN_SCALE ? MIN_SCALE : s;
 }
 
-static ng_vec2 work_to_frame(const tracker_opts *o, ng_vec2 p)
+/* A working pixel averages frame pixels sx..sx+s-1: its centre is at sx + (s-1)/2. */
+static ng_vec2 frame_to_work(const tracker *t, ng_vec2 p)
 {
-    const double c = 0.5 * (SCALE - 1);
-    return ng_v2(o->roi.x + p.x * SCALE + c, o->roi.y + p.y * SCALE + c);
+    const double c = 0.5 * (t->scale - 1);
+    return ng_v2((p.x - t->o.roi.x - c) / t->scale, (p.y - t->o.roi.y - c) / t->scale);
+}
+
+static ng_vec2 work_to_frame(const tracker *t, ng_vec2 p)
+{
+    const double c = 0.5 * (t->scale - 1);
+    return ng_v2(t->o.roi.x + p.x * t->scale + c, t->o.roi.y + p.y * t->scale + c);
 }
 
 tracker *tracker_new(const tracker_opts *o)
@@ -83,11 +97,13 @@ tracker *tracker_new(const tracker_opts *o)
     if (!t)
         return NULL;
     t->o = *o;
-    t->w = o->roi.w / SCALE;
-    t->h = o->roi.h / SCALE;
-    t->px_mm = o->mm_per_px * SCALE;
+    t->scale = tracker_scale_for(o->mm_per_px);
+    t->w = o->roi.w / t->scale;
+    t->h = o->roi.h / t->scale;
+    t->px_mm = o->mm_per_px * t->scale;
     size_t n = (size_t)t->w * (size_t)t->h;
     t->img = malloc(n * sizeof(float));
+    t->img8 = malloc(n);
     /* the temporal cue's buffers only when it is on (tracker_measure uses them only then) */
     bool ridge_ok = ridge_init(&t->ridge, t->w, t->h) == 0 &&
                     (o->temporal_weight <= 0 ||
@@ -101,7 +117,7 @@ tracker *tracker_new(const tracker_opts *o)
     t->cand_x = malloc(n * sizeof(float));
     t->cand_y = malloc(n * sizeof(float));
     t->corridor = malloc(n);
-    t->entry = frame_to_work(o, o->plan.entry);
+    t->entry = frame_to_work(t, o->plan.entry);
 
     const ng_vec2 targets[2] = { o->plan.l4_target, o->plan.l5_target };
     int per = (int)(2 * o->angle_window_deg / ANGLE_STEP_DEG) + 1;
@@ -129,7 +145,7 @@ tracker *tracker_new(const tracker_opts *o)
             tracker_free(t);
             return NULL;
         }
-        ng_vec2 tg = frame_to_work(o, targets[k]);
+        ng_vec2 tg = frame_to_work(t, targets[k]);
         double len = ng_v2_dist(t->entry, tg) * t->px_mm;
         for (int y = 0; y < t->h; y++)
             for (int x = 0; x < t->w; x++) {
@@ -153,7 +169,7 @@ tracker *tracker_new(const tracker_opts *o)
     t->nrho = 2 * t->rho_max + 1;
     t->acc = malloc(sizeof(float) * (size_t)t->nang * (size_t)t->nrho);
     int scan_rho_max = (t->rho_max + SCAN_STEP - 1) / SCAN_STEP;
-    if (line_scan_init(&t->scan, t->nang, scan_rho_max) != 0 || !t->img || !ridge_ok ||
+    if (line_scan_init(&t->scan, t->nang, scan_rho_max) != 0 || !t->img || !t->img8 || !ridge_ok ||
         !t->inside || !t->cand || !t->ang || !t->acc || !t->scan_v || !t->scan_x || !t->scan_y ||
         !t->contrast || !t->integral || !t->cand_x || !t->cand_y) {
         tracker_free(t);
@@ -166,7 +182,7 @@ void tracker_free(tracker *t)
 {
     if (!t)
         return;
-    free(t->img); ridge_free(&t->ridge); motion_free(&t->motion); free(t->inside);
+    free(t->img); free(t->img8); ridge_free(&t->ridge); motion_free(&t->motion); free(t->inside);
     free(t->contrast); free(t->integral);
     free(t->cand); free(t->cand_x); free(t->cand_y); free(t->ang); free(t->acc); free(t->corridor);
     free(t->prof);
@@ -178,30 +194,13 @@ void tracker_free(tracker *t)
     free(t);
 }
 
-/* 2x2 average of the ROI into the working image; pixels outside the frame read as black. */
+/* scale x scale average of the ROI into the working image; pixels outside the frame read as
+ * black, and so count as outside the image. */
 static void downsample(tracker *t, const uint8_t *luma, int stride, int fw, int fh)
 {
-    bool inside = t->o.roi.x >= 0 && t->o.roi.y >= 0 && t->o.roi.x + t->w * SCALE <= fw &&
-                  t->o.roi.y + t->h * SCALE <= fh;
-    for (int y = 0; y < t->h; y++)
-        for (int x = 0; x < t->w; x++) {
-            int sum = 0;
-            int fx0 = t->o.roi.x + x * SCALE, fy0 = t->o.roi.y + y * SCALE;
-            if (inside) {   /* the usual case: no bounds to check */
-                const uint8_t *p = luma + (size_t)fy0 * (size_t)stride + (size_t)fx0;
-                sum = p[0] + p[1] + p[stride] + p[stride + 1];
-            } else {
-                for (int dy = 0; dy < SCALE; dy++)
-                    for (int dx = 0; dx < SCALE; dx++) {
-                        int fx = fx0 + dx, fy = fy0 + dy;
-                        if (fx >= 0 && fy >= 0 && fx < fw && fy < fh)
-                            sum += luma[(size_t)fy * (size_t)stride + (size_t)fx];
-                    }
-            }
-            float v = (float)sum / (SCALE * SCALE);
-            t->img[y * t->w + x] = v;
-            t->inside[y * t->w + x] = v > 20;
-        }
+    box_average(luma, stride, fw, fh, t->o.roi, t->scale, t->img, t->img8);
+    for (int i = 0; i < t->w * t->h; i++)
+        t->inside[i] = t->img[i] > 20;
 }
 
 /* Brightness above the local mean over ~1.5 mm: echoes stand out of the slowly varying
@@ -570,8 +569,8 @@ static double measure_line(tracker *t, int best, int ncand, float thr, float lev
 
     ng_vec2 ps = ng_v2_add(centre, ng_v2_scale(dir, t0 + best_start));
     ng_vec2 pt = ng_v2_add(centre, ng_v2_scale(dir, t0 + tip_s));
-    out->shaft_start = work_to_frame(&t->o, ps);
-    out->tip = work_to_frame(&t->o, pt);
+    out->shaft_start = work_to_frame(t, ps);
+    out->tip = work_to_frame(t, pt);
     out->angle_deg = ng_angle_deg(out->shaft_start, out->tip);
     out->confidence = c;
     out->found = len_mm >= MIN_LENGTH_MM && c >= 0.2;

@@ -36,6 +36,10 @@ typedef struct {
     double features[3];         /* after the filter, what that chance is computed from */
 } ng_track;
 
+/* Frame pixels per working pixel (each way) the tracker averages at this pixel size: its cost
+ * follows the anatomy shown, not the capture's resolution. */
+int tracker_scale_for(double mm_per_px);
+
 /* Below this confidence a found needle is shown as uncertain, never as a confident line. */
 #define TRACK_CONFIDENT 0.5
 

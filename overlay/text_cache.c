@@ -1,0 +1,115 @@
+#include "overlay/text_cache.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TEXT_MAX 160   /* longer texts are rendered every time, not kept */
+
+typedef struct {
+    SDL_Texture *tex;   /* NULL: a free slot */
+    TTF_Font *font;
+    SDL_Color colour;
+    int wrap, w, h;
+    unsigned long used;
+    char s[TEXT_MAX];
+} entry;
+
+struct text_cache {
+    SDL_Renderer *r;
+    entry e[TEXT_CACHE_SIZE];
+    unsigned long clock, renders;
+    SDL_Texture *once;   /* the last text too long to keep */
+};
+
+text_cache *text_cache_new(SDL_Renderer *r)
+{
+    text_cache *c = calloc(1, sizeof *c);
+    if (c)
+        c->r = r;
+    return c;
+}
+
+void text_cache_clear(text_cache *c)
+{
+    for (int i = 0; i < TEXT_CACHE_SIZE; i++) {
+        if (c->e[i].tex)
+            SDL_DestroyTexture(c->e[i].tex);
+        c->e[i].tex = NULL;
+    }
+    if (c->once)
+        SDL_DestroyTexture(c->once);
+    c->once = NULL;
+}
+
+void text_cache_free(text_cache *c)
+{
+    if (!c)
+        return;
+    text_cache_clear(c);
+    free(c);
+}
+
+static SDL_Texture *render(text_cache *c, TTF_Font *font, SDL_Color colour, int wrap,
+                           const char *s, int *w, int *h)
+{
+    SDL_Surface *surf = wrap > 0 ? TTF_RenderUTF8_Blended_Wrapped(font, s, colour, (Uint32)wrap)
+                                 : TTF_RenderUTF8_Blended(font, s, colour);
+    if (!surf)
+        return NULL;
+    SDL_Texture *tex = SDL_CreateTextureFromSurface(c->r, surf);
+    *w = surf->w;
+    *h = surf->h;
+    SDL_FreeSurface(surf);
+    c->renders++;
+    return tex;
+}
+
+static bool same_colour(SDL_Color a, SDL_Color b)
+{
+    return a.r == b.r && a.g == b.g && a.b == b.b && a.a == b.a;
+}
+
+SDL_Texture *text_cache_get(text_cache *c, TTF_Font *font, SDL_Color colour, int wrap,
+                            const char *s, int *w, int *h)
+{
+    c->clock++;
+    if (strlen(s) >= TEXT_MAX) {
+        if (c->once)
+            SDL_DestroyTexture(c->once);
+        return c->once = render(c, font, colour, wrap, s, w, h);
+    }
+    entry *victim = &c->e[0];
+    for (int i = 0; i < TEXT_CACHE_SIZE; i++) {
+        entry *e = &c->e[i];
+        if (!e->tex) {
+            if (victim->tex)
+                victim = e;
+            continue;
+        }
+        if (e->font == font && e->wrap == wrap && same_colour(e->colour, colour) &&
+            !strcmp(e->s, s)) {
+            e->used = c->clock;
+            *w = e->w;
+            *h = e->h;
+            return e->tex;
+        }
+        if (victim->tex && e->used < victim->used)
+            victim = e;
+    }
+    if (victim->tex)
+        SDL_DestroyTexture(victim->tex);
+    victim->tex = render(c, font, colour, wrap, s, &victim->w, &victim->h);
+    if (!victim->tex)
+        return NULL;
+    victim->font = font;
+    victim->colour = colour;
+    victim->wrap = wrap;
+    victim->used = c->clock;
+    strcpy(victim->s, s);
+    *w = victim->w;
+    *h = victim->h;
+    return victim->tex;
+}
+
+unsigned long text_cache_renders(const text_cache *c) { return c->renders; }
