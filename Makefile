@@ -28,7 +28,7 @@ PKG_LIBS := $(shell pkg-config --libs $(PKGS)) -lyuv -lstdc++
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka libjpeg)
 
 CFLAGS := -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
-          -g -O2 -I. $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+          -g -O3 -fno-math-errno -I. $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 LDLIBS := $(PKG_LIBS) -lm -lpthread
 # SAN=1: AddressSanitizer + UndefinedBehaviorSanitizer; SAN=thread: ThreadSanitizer;
 # SAN=leak: LeakSanitizer alone (make soak: the allocator close to the plain one, so RSS means

@@ -100,11 +100,12 @@ static void ring(SDL_Renderer *r, ng_vec2 ctr, float radius, float width, double
     float core, outer;
     stroke_widths(width, &core, &outer);
     /* chords that stray at most a quarter pixel from the circle: each is a triangle pair the
-     * software renderer fills one by one, so no more of them than the eye can tell */
+     * software renderer fills one by one, so no more of them than the eye can tell (a dash of
+     * a dashed circle is often one chord) */
     double r_out = fmax(radius + outer, 1.0);
     double step = 2 * acos(fmax(1 - SAGITTA_PX / r_out, -1.0));
     int n = (int)ceil(fabs(a1 - a0) / step);
-    if (n < 4) n = 4;
+    if (n < 1) n = 1;
     if (n > MAXSEG) n = MAXSEG;
     const double rad[4] = { radius - outer, radius - core, radius + core, radius + outer };
     const Uint8 alpha[4] = { 0, c.a, c.a, 0 };

@@ -40,6 +40,8 @@ struct overlay {
 static const SDL_Color WHITE = { 235, 235, 235, 255 }, DIM = { 150, 150, 150, 255 };
 static const SDL_Color RED_BG = { 200, 40, 40, 255 }, AMBER_BG = { 170, 110, 0, 255 };
 static const SDL_Color GREY_BG = { 110, 110, 110, 255 }, BLUE_BG = { 40, 90, 190, 255 };
+/* the panel's opaque background; NO_BG: text blended over what lies below */
+static const SDL_Color PANEL_BG = { 24, 24, 28, 255 }, NO_BG = { 0, 0, 0, 0 };
 
 static SDL_Color rgba(Uint8 r, Uint8 g, Uint8 b, Uint8 a) { return (SDL_Color){ r, g, b, a }; }
 
@@ -197,21 +199,33 @@ static void layout(overlay *ov)
     ov->off_y = (ov->win_h - ov->frame_h * ov->scale) / 2;
 }
 
+/* An opaque fill is a plain fill: the software renderer blends pixel by pixel whatever the
+ * alpha, when the blend mode says so. */
 static void fill(overlay *ov, SDL_Rect rc, SDL_Color c)
 {
     SDL_SetRenderDrawColor(ov->renderer, c.r, c.g, c.b, c.a);
+    if (c.a == 255)
+        SDL_SetRenderDrawBlendMode(ov->renderer, SDL_BLENDMODE_NONE);
     SDL_RenderFillRect(ov->renderer, &rc);
+    SDL_SetRenderDrawBlendMode(ov->renderer, SDL_BLENDMODE_BLEND);
 }
 
-/* Text at (x, y), wrapped at wrap px when wrap > 0; returns its height. */
-static int text(overlay *ov, int font, int x, int y, SDL_Color c, int wrap, const char *s)
+/* Text at (x, y) on bg (text_cache_get), wrapped at wrap px when wrap > 0; returns its
+ * height. */
+static int text_on(overlay *ov, SDL_Color bg, int font, int x, int y, SDL_Color c, int wrap,
+                   const char *s)
 {
     SDL_Rect dst = { x, y, 0, 0 };
-    SDL_Texture *tex = text_cache_get(ov->texts, ov->font[font], c, wrap, s, &dst.w, &dst.h);
+    SDL_Texture *tex = text_cache_get(ov->texts, ov->font[font], c, bg, wrap, s, &dst.w, &dst.h);
     if (!tex)
         return 0;
     SDL_RenderCopy(ov->renderer, tex, NULL, &dst);
     return dst.h;
+}
+
+static int text(overlay *ov, int font, int x, int y, SDL_Color c, int wrap, const char *s)
+{
+    return text_on(ov, NO_BG, font, x, y, c, wrap, s);
 }
 
 /* A banner across the top of the video: what the clinician must not miss. */
@@ -373,7 +387,8 @@ static int panel_line(overlay *ov, int font, int x, int y, SDL_Color c, const ch
     va_start(ap, fmt);
     vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
-    return text(ov, font, x, y, c, ov->panel_w - (int)px(ov, 20), line) + (int)px(ov, 3);
+    return text_on(ov, PANEL_BG, font, x, y, c, ov->panel_w - (int)px(ov, 20), line) +
+           (int)px(ov, 3);
 }
 
 static void draw_panel(overlay *ov, const overlay_view *v, trust tr)
@@ -381,7 +396,7 @@ static void draw_panel(overlay *ov, const overlay_view *v, trust tr)
     const guide_state *gs = &v->guide;
     const ng_guidance *g = &gs->numbers;
     int x0 = ov->win_w - ov->panel_w;
-    fill(ov, (SDL_Rect){ x0, 0, ov->panel_w, ov->win_h }, rgba(24, 24, 28, 255));
+    fill(ov, (SDL_Rect){ x0, 0, ov->panel_w, ov->win_h }, PANEL_BG);
     int x = x0 + (int)px(ov, 10), y = (int)px(ov, 8), gap = (int)px(ov, 8);
     SDL_Color amber = { OVL_NEEDLE_WARN, 255 };
 
@@ -443,9 +458,11 @@ static void draw_panel(overlay *ov, const overlay_view *v, trust tr)
     }
 
     int line = TTF_FontLineSkip(ov->font[F_SMALL]);
-    text(ov, F_SMALL, x, ov->win_h - 3 * line - gap, DIM, 0, "H: keys");
-    text(ov, F_SMALL, x, ov->win_h - 2 * line - gap / 2, DIM, 0, "Research and training use.");
-    text(ov, F_SMALL, x, ov->win_h - line - gap / 2, DIM, 0, "Not a medical device.");
+    text_on(ov, PANEL_BG, F_SMALL, x, ov->win_h - 3 * line - gap, DIM, 0, "H: keys");
+    text_on(ov, PANEL_BG, F_SMALL, x, ov->win_h - 2 * line - gap / 2, DIM, 0,
+            "Research and training use.");
+    text_on(ov, PANEL_BG, F_SMALL, x, ov->win_h - line - gap / 2, DIM, 0,
+            "Not a medical device.");
 }
 
 static void draw_help(overlay *ov)
@@ -512,17 +529,41 @@ static void draw_banners(overlay *ov, const overlay_view *v, picture pic)
 
 void overlay_present(overlay *ov) { SDL_RenderPresent(ov->renderer); }
 
+/* Black where the video and the panel do not draw (all of the video's side when there is no
+ * video): the letterbox bars, a pixel into the video's rectangle so that its rounding leaves no
+ * pixel of an earlier screen. Not a clear of the whole window, which costs a pass over every
+ * pixel on the software renderer, drawn over again at once. */
+static void clear_around(overlay *ov, const SDL_FRect *video)
+{
+    const SDL_Color black = { 0, 0, 0, 255 };
+    int side_w = ov->win_w - ov->panel_w;
+    if (!video) {
+        fill(ov, (SDL_Rect){ 0, 0, side_w, ov->win_h }, black);
+        return;
+    }
+    int x0 = (int)floorf(video->x) + 1, x1 = (int)ceilf(video->x + video->w) - 1;
+    int y0 = (int)floorf(video->y) + 1, y1 = (int)ceilf(video->y + video->h) - 1;
+    if (x0 > 0)
+        fill(ov, (SDL_Rect){ 0, 0, x0, ov->win_h }, black);
+    if (x1 < side_w)
+        fill(ov, (SDL_Rect){ x1, 0, side_w - x1, ov->win_h }, black);
+    if (y0 > 0)
+        fill(ov, (SDL_Rect){ 0, 0, side_w, y0 }, black);
+    if (y1 < ov->win_h)
+        fill(ov, (SDL_Rect){ 0, y1, side_w, ov->win_h - y1 }, black);
+}
+
 void overlay_draw(overlay *ov, const overlay_view *v)
 {
     SDL_Renderer *r = ov->renderer;
     layout(ov);
-    SDL_SetRenderDrawColor(r, 0, 0, 0, 255);
-    SDL_RenderClear(r);
     SDL_FRect dst = { (float)ov->off_x, (float)ov->off_y, (float)(ov->frame_w * ov->scale),
                       (float)(ov->frame_h * ov->scale) };
     picture pic = picture_of(v);
     trust tr = trust_of(pic);
-    if (v->argb && v->width == ov->frame_w && v->height == ov->frame_h) {
+    bool video = v->argb && v->width == ov->frame_w && v->height == ov->frame_h;
+    clear_around(ov, video ? &dst : NULL);
+    if (video) {
         SDL_UpdateTexture(ov->video, NULL, v->argb, v->stride);
         SDL_RenderCopyF(r, ov->video, NULL, &dst);
         if (tr == TRUST_NONE) {   /* the last frame, dimmed: it is not live */

@@ -9,7 +9,7 @@
 typedef struct {
     SDL_Texture *tex;   /* NULL: a free slot */
     TTF_Font *font;
-    SDL_Color colour;
+    SDL_Color colour, bg;
     int wrap, w, h;
     unsigned long used;
     char s[TEXT_MAX];
@@ -50,14 +50,21 @@ void text_cache_free(text_cache *c)
     free(c);
 }
 
-static SDL_Texture *render(text_cache *c, TTF_Font *font, SDL_Color colour, int wrap,
-                           const char *s, int *w, int *h)
+static SDL_Texture *render(text_cache *c, TTF_Font *font, SDL_Color colour, SDL_Color bg,
+                           int wrap, const char *s, int *w, int *h)
 {
-    SDL_Surface *surf = wrap > 0 ? TTF_RenderUTF8_Blended_Wrapped(font, s, colour, (Uint32)wrap)
-                                 : TTF_RenderUTF8_Blended(font, s, colour);
+    SDL_Surface *surf;
+    if (bg.a == 255)   /* on its opaque background: copied, not blended, when drawn */
+        surf = wrap > 0 ? TTF_RenderUTF8_Shaded_Wrapped(font, s, colour, bg, (Uint32)wrap)
+                        : TTF_RenderUTF8_Shaded(font, s, colour, bg);
+    else
+        surf = wrap > 0 ? TTF_RenderUTF8_Blended_Wrapped(font, s, colour, (Uint32)wrap)
+                        : TTF_RenderUTF8_Blended(font, s, colour);
     if (!surf)
         return NULL;
     SDL_Texture *tex = SDL_CreateTextureFromSurface(c->r, surf);
+    if (tex && bg.a == 255)
+        SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_NONE);
     *w = surf->w;
     *h = surf->h;
     SDL_FreeSurface(surf);
@@ -70,14 +77,16 @@ static bool same_colour(SDL_Color a, SDL_Color b)
     return a.r == b.r && a.g == b.g && a.b == b.b && a.a == b.a;
 }
 
-SDL_Texture *text_cache_get(text_cache *c, TTF_Font *font, SDL_Color colour, int wrap,
-                            const char *s, int *w, int *h)
+SDL_Texture *text_cache_get(text_cache *c, TTF_Font *font, SDL_Color colour, SDL_Color bg,
+                            int wrap, const char *s, int *w, int *h)
 {
     c->clock++;
+    if (bg.a != 255)
+        bg = (SDL_Color){ 0, 0, 0, 0 };   /* blended: one key whatever is below */
     if (strlen(s) >= TEXT_MAX) {
         if (c->once)
             SDL_DestroyTexture(c->once);
-        return c->once = render(c, font, colour, wrap, s, w, h);
+        return c->once = render(c, font, colour, bg, wrap, s, w, h);
     }
     entry *victim = &c->e[0];
     for (int i = 0; i < TEXT_CACHE_SIZE; i++) {
@@ -88,7 +97,7 @@ SDL_Texture *text_cache_get(text_cache *c, TTF_Font *font, SDL_Color colour, int
             continue;
         }
         if (e->font == font && e->wrap == wrap && same_colour(e->colour, colour) &&
-            !strcmp(e->s, s)) {
+            same_colour(e->bg, bg) && !strcmp(e->s, s)) {
             e->used = c->clock;
             *w = e->w;
             *h = e->h;
@@ -99,11 +108,12 @@ SDL_Texture *text_cache_get(text_cache *c, TTF_Font *font, SDL_Color colour, int
     }
     if (victim->tex)
         SDL_DestroyTexture(victim->tex);
-    victim->tex = render(c, font, colour, wrap, s, &victim->w, &victim->h);
+    victim->tex = render(c, font, colour, bg, wrap, s, &victim->w, &victim->h);
     if (!victim->tex)
         return NULL;
     victim->font = font;
     victim->colour = colour;
+    victim->bg = bg;
     victim->wrap = wrap;
     victim->used = c->clock;
     strcpy(victim->s, s);

@@ -15,9 +15,12 @@ typedef struct text_cache text_cache;
 text_cache *text_cache_new(SDL_Renderer *r);
 void text_cache_free(text_cache *c);
 /* s in font and colour, wrapped at wrap px (0: one line), and its size; NULL if it cannot be
- * rendered. The texture is the cache's: use it before the next text_cache_get. */
-SDL_Texture *text_cache_get(text_cache *c, TTF_Font *font, SDL_Color colour, int wrap,
-                            const char *s, int *w, int *h);
+ * rendered. On an opaque background colour bg (bg.a 255) the text is rendered onto it and its
+ * texture is opaque, copied without blending (the software renderer blends pixel by pixel);
+ * otherwise (bg.a < 255, bg ignored) it is blended over whatever lies below. The texture is the
+ * cache's: use it before the next text_cache_get. */
+SDL_Texture *text_cache_get(text_cache *c, TTF_Font *font, SDL_Color colour, SDL_Color bg,
+                            int wrap, const char *s, int *w, int *h);
 /* Forgets everything (the fonts were resized). */
 void text_cache_clear(text_cache *c);
 /* Texts rendered so far (the misses). */

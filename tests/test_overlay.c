@@ -217,6 +217,38 @@ static void test_frozen_or_lost_shows_no_needle_and_is_dimmed(void **s)
     SDL_FreeSurface(img);
 }
 
+/* The window is not cleared whole each screen (a pass over every pixel on the software
+ * renderer): where no video is drawn, black is, and nothing of an earlier screen stays. */
+static void test_black_where_no_video(void **s)
+{
+    (void)s;
+    overlay_view v = base_view();
+    SDL_Surface *img = render(&v, "video");
+    assert_true(image_near(img, 465, 345, 70 + 345 / 8, 70 + 345 / 8, 70 + 345 / 8, 6));
+    SDL_FreeSurface(img);
+    v.argb = NULL;   /* nothing received (or a frame of another size): no picture at all */
+    img = render(&v, "novideo");
+    assert_true(image_near(img, 465, 345, 0, 0, 0, 4));
+    assert_true(image_near(img, 10, 200, 0, 0, 0, 4));
+    SDL_FreeSurface(img);
+    /* a window wider than the frame: black bars either side of the video (one overlay open at
+     * a time: it owns SDL's video subsystem) */
+    overlay_free(ov);
+    overlay *wide = open_overlay(true, 1100, 360);
+    assert_non_null(wide);
+    img = render_on(wide, &(overlay_view){ .argb = argb, .width = W, .height = H, .stride = W * 4,
+                                           .roi = v.roi, .mm_per_px = 0.2, .guide = v.guide },
+                    "wide");
+    assert_true(image_near(img, 3, 200, 0, 0, 0, 4));                   /* left bar */
+    assert_true(image_near(img, 1100 - 200 - 3, 200, 0, 0, 0, 4) ||     /* right bar, or */
+                image_near(img, 1100 - 200 - 3, 200, 24, 24, 28, 4));   /* the panel's edge */
+    assert_false(image_near(img, 550 - 100, 200, 0, 0, 0, 20));         /* the video */
+    SDL_FreeSurface(img);
+    overlay_free(wide);
+    ov = open_overlay(true, 0, 0);
+    assert_non_null(ov);
+}
+
 static void test_not_found_draws_no_needle(void **s)
 {
     (void)s;
@@ -460,6 +492,7 @@ int main(void)
         cmocka_unit_test(test_low_confidence_is_grey_and_dashed),
         cmocka_unit_test(test_late_or_paused_greys_the_needle),
         cmocka_unit_test(test_frozen_or_lost_shows_no_needle_and_is_dimmed),
+        cmocka_unit_test(test_black_where_no_video),
         cmocka_unit_test(test_not_found_draws_no_needle),
         cmocka_unit_test(test_unanchored_targets_are_dashed),
         cmocka_unit_test(test_recording_in_the_hud),

@@ -28,7 +28,7 @@ static void test_orientation_and_strength(void **s)
         draw_line(img, angles[k]);
         ridge_compute(&r, img, NULL, 1.5);
         int c = (H / 2) * W + W / 2;
-        double got = r.orientation[c] * 180 / M_PI;
+        double got = ridge_orientation(&r, c) * 180 / M_PI;
         double diff = fmod(fabs(got - angles[k]), 180);
         if (diff > 90)
             diff = 180 - diff;

@@ -1,5 +1,6 @@
 /* overlay/text_cache: a text drawn again is not rendered again; what differs (string, colour,
- * font, wrap) is; the least recently used makes room; clearing forgets all. Real SDL_ttf on
+ * font, wrap, background) is; the least recently used makes room; clearing forgets all; text
+ * on an opaque background is copied, not blended, and looks the same. Real SDL_ttf on
  * SDL's software renderer (dummy video driver). */
 #include "test_util.h"
 
@@ -36,31 +37,32 @@ static int teardown(void **state)
 }
 
 static const SDL_Color WHITE = { 255, 255, 255, 255 }, GREY = { 150, 150, 150, 255 };
+static const SDL_Color NO_BG = { 0, 0, 0, 0 }, PANEL = { 24, 24, 28, 255 };
 
 static void test_same_text_rendered_once(void **state)
 {
     (void)state;
     text_cache *c = text_cache_new(ren);
     int w = 0, h = 0, w2 = 0, h2 = 0;
-    SDL_Texture *a = text_cache_get(c, font, WHITE, 0, "L4 17.0 mm", &w, &h);
+    SDL_Texture *a = text_cache_get(c, font, WHITE, NO_BG, 0, "L4 17.0 mm", &w, &h);
     assert_non_null(a);
     assert_true(w > 0 && h > 0);
     for (int i = 0; i < 5; i++)
-        assert_ptr_equal(text_cache_get(c, font, WHITE, 0, "L4 17.0 mm", &w2, &h2), a);
+        assert_ptr_equal(text_cache_get(c, font, WHITE, NO_BG, 0, "L4 17.0 mm", &w2, &h2), a);
     assert_int_equal(w2, w);
     assert_int_equal(h2, h);
     assert_int_equal(text_cache_renders(c), 1);
     /* what differs is rendered: string, colour, font, wrap */
-    assert_ptr_not_equal(text_cache_get(c, font, WHITE, 0, "L4 16.9 mm", &w, &h), a);
-    assert_ptr_not_equal(text_cache_get(c, font, GREY, 0, "L4 17.0 mm", &w, &h), a);
-    assert_ptr_not_equal(text_cache_get(c, bold, WHITE, 0, "L4 17.0 mm", &w, &h), a);
-    text_cache_get(c, font, WHITE, 40, "L4 17.0 mm", &w, &h);
+    assert_ptr_not_equal(text_cache_get(c, font, WHITE, NO_BG, 0, "L4 16.9 mm", &w, &h), a);
+    assert_ptr_not_equal(text_cache_get(c, font, GREY, NO_BG, 0, "L4 17.0 mm", &w, &h), a);
+    assert_ptr_not_equal(text_cache_get(c, bold, WHITE, NO_BG, 0, "L4 17.0 mm", &w, &h), a);
+    text_cache_get(c, font, WHITE, NO_BG, 40, "L4 17.0 mm", &w, &h);
     assert_true(w <= 40 + 8);   /* wrapped: narrower than the one line */
     assert_int_equal(text_cache_renders(c), 5);
-    assert_ptr_equal(text_cache_get(c, font, WHITE, 0, "L4 17.0 mm", &w, &h), a);
+    assert_ptr_equal(text_cache_get(c, font, WHITE, NO_BG, 0, "L4 17.0 mm", &w, &h), a);
     assert_int_equal(text_cache_renders(c), 5);
     text_cache_clear(c);
-    assert_non_null(text_cache_get(c, font, WHITE, 0, "L4 17.0 mm", &w, &h));
+    assert_non_null(text_cache_get(c, font, WHITE, NO_BG, 0, "L4 17.0 mm", &w, &h));
     assert_int_equal(text_cache_renders(c), 6);
     text_cache_free(c);
 }
@@ -74,18 +76,76 @@ static void test_least_recently_used_makes_room(void **state)
     char s[32];
     for (int i = 0; i < TEXT_CACHE_SIZE; i++) {
         snprintf(s, sizeof s, "line %d", i);
-        assert_non_null(text_cache_get(c, font, WHITE, 0, s, &w, &h));
-        text_cache_get(c, font, WHITE, 0, "every screen", &w, &h);
+        assert_non_null(text_cache_get(c, font, WHITE, NO_BG, 0, s, &w, &h));
+        text_cache_get(c, font, WHITE, NO_BG, 0, "every screen", &w, &h);
     }
     unsigned long n = text_cache_renders(c);
     assert_int_equal(n, TEXT_CACHE_SIZE + 1);
     /* the 64 places hold lines 1-63 and "every screen": line 0, used longest ago, made room */
-    text_cache_get(c, font, WHITE, 0, "every screen", &w, &h);
+    text_cache_get(c, font, WHITE, NO_BG, 0, "every screen", &w, &h);
     assert_int_equal(text_cache_renders(c), n);
-    text_cache_get(c, font, WHITE, 0, "line 0", &w, &h);   /* gone: rendered again */
+    text_cache_get(c, font, WHITE, NO_BG, 0, "line 0", &w, &h);   /* gone: rendered again */
     assert_int_equal(text_cache_renders(c), n + 1);
-    text_cache_get(c, font, WHITE, 0, "line 63", &w, &h);  /* recent: kept */
+    text_cache_get(c, font, WHITE, NO_BG, 0, "line 63", &w, &h);  /* recent: kept */
     assert_int_equal(text_cache_renders(c), n + 1);
+    text_cache_free(c);
+}
+
+/* The window's pixels in rc as ARGB8888, after drawing tex there on a fill of bg. */
+static void draw_on(SDL_Texture *tex, SDL_Rect rc, SDL_Color bg, Uint32 *px)
+{
+    SDL_SetRenderDrawBlendMode(ren, SDL_BLENDMODE_NONE);
+    SDL_SetRenderDrawColor(ren, bg.r, bg.g, bg.b, 255);
+    SDL_RenderClear(ren);
+    SDL_RenderCopy(ren, tex, NULL, &rc);
+    assert_int_equal(SDL_RenderReadPixels(ren, &rc, SDL_PIXELFORMAT_ARGB8888, px, rc.w * 4), 0);
+}
+
+/* Text on an opaque background is its own texture, copied without blending, and looks as the
+ * blended text does on that background (within the rounding of the two ways). */
+static void test_text_on_opaque_background(void **state)
+{
+    (void)state;
+    text_cache *c = text_cache_new(ren);
+    int w, h, w2, h2;
+    SDL_Texture *blended = text_cache_get(c, font, WHITE, NO_BG, 0, "depth left 12.3 mm", &w, &h);
+    SDL_Texture *opaque = text_cache_get(c, font, WHITE, PANEL, 0, "depth left 12.3 mm", &w2, &h2);
+    assert_non_null(blended);
+    assert_non_null(opaque);
+    assert_ptr_not_equal(blended, opaque);
+    assert_int_equal(text_cache_renders(c), 2);
+    /* a translucent background is no background: the blended text again */
+    SDL_Color half = PANEL;
+    half.a = 128;
+    assert_ptr_equal(text_cache_get(c, font, WHITE, half, 0, "depth left 12.3 mm", &w, &h),
+                     blended);
+    SDL_BlendMode mode;
+    SDL_GetTextureBlendMode(opaque, &mode);
+    assert_int_equal(mode, SDL_BLENDMODE_NONE);
+    SDL_GetTextureBlendMode(blended, &mode);
+    assert_int_equal(mode, SDL_BLENDMODE_BLEND);
+
+    assert_int_equal(w, w2);
+    assert_int_equal(h, h2);
+    SDL_Rect rc = { 4, 4, w, h };
+    Uint32 *a = malloc(sizeof *a * (size_t)(w * h)), *b = malloc(sizeof *b * (size_t)(w * h));
+    assert_non_null(a);
+    assert_non_null(b);
+    draw_on(blended, rc, PANEL, a);
+    draw_on(opaque, rc, PANEL, b);
+    int worst = 0, lit = 0;
+    for (int i = 0; i < w * h; i++)
+        for (int sh = 0; sh < 24; sh += 8) {
+            int d = abs((int)((a[i] >> sh) & 255) - (int)((b[i] >> sh) & 255));
+            worst = d > worst ? d : worst;
+            lit += sh == 8 && ((a[i] >> 8) & 255) > 128;   /* green over half: glyph pixels */
+        }
+    printf("opaque vs blended text on the panel: worst channel difference %d, %d glyph pixels\n",
+           worst, lit);
+    assert_true(lit > 50);   /* there is text to compare */
+    assert_true(worst <= 4);
+    free(a);
+    free(b);
     text_cache_free(c);
 }
 
@@ -98,8 +158,8 @@ static void test_long_text_rendered_each_time(void **state)
     memset(s, 'x', sizeof s - 1);
     s[sizeof s - 1] = 0;
     int w, h;
-    assert_non_null(text_cache_get(c, font, WHITE, 200, s, &w, &h));
-    assert_non_null(text_cache_get(c, font, WHITE, 200, s, &w, &h));
+    assert_non_null(text_cache_get(c, font, WHITE, NO_BG, 200, s, &w, &h));
+    assert_non_null(text_cache_get(c, font, WHITE, NO_BG, 200, s, &w, &h));
     assert_int_equal(text_cache_renders(c), 2);
     text_cache_free(c);
 }
@@ -110,6 +170,7 @@ int main(void)
         cmocka_unit_test(test_same_text_rendered_once),
         cmocka_unit_test(test_least_recently_used_makes_room),
         cmocka_unit_test(test_long_text_rendered_each_time),
+        cmocka_unit_test(test_text_on_opaque_background),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -147,7 +147,7 @@ static void test_same_scan_at_higher_resolutions(void **state)
     assert_int_equal(tracker_scale_for(0.15 / 2.25), 4); /* 1080p: 0.27 mm, not 0.33 */
     assert_int_equal(tracker_scale_for(0.3), 2);         /* never coarser than 2 */
     const int sizes[][2] = { { 640, 480 }, { 1280, 720 }, { 1920, 1080 } };
-    score ref;
+    score ref = { 0 };   /* set from the first size */
     for (int i = 0; i < 3; i++) {
         score sc;
         run_scenario_at(sizes[i][0], sizes[i][1], 1, 510, 6, false, 0, &sc);

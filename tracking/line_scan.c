@@ -23,14 +23,6 @@ void line_scan_free(line_scan *s)
     s->count = NULL;
 }
 
-/* The bin of a pixel on lines of normal (nx, ny): rho + rho_max + 0.5 truncated is the nearest
- * one, without a call to lroundf per pixel; -1 off the scan. */
-static inline int bin_of(const line_scan *s, float nx, float ny, float x, float y)
-{
-    float r = nx * x + ny * y + (float)s->rho_max + 0.5f;
-    return r < 0 || r >= (float)s->nrho ? -1 : (int)r;
-}
-
 void line_scan_clear(line_scan *s)
 {
     size_t n = (size_t)s->nang * (size_t)s->nrho;
@@ -41,16 +33,26 @@ void line_scan_clear(line_scan *s)
 void line_scan_add(line_scan *s, const float *val, const float *xs, const float *ys, int n,
                    const double *ang, int a0, int a1)
 {
+    enum { CHUNK = 256 };
+    int bin[CHUNK];
+    const float top = (float)s->nrho, shift = (float)s->rho_max + 0.5f;
     for (int a = a0; a < a1; a++) {
         float nx = (float)-sin(ang[a]), ny = (float)cos(ang[a]);
         float *sum = s->sum + (size_t)a * s->nrho;
         int *count = s->count + (size_t)a * s->nrho;
-        for (int c = 0; c < n; c++) {
-            int k = bin_of(s, nx, ny, xs[c], ys[c]);
-            if (k >= 0) {
-                sum[k] += val[c];
-                count[k]++;
+        for (int c0 = 0; c0 < n; c0 += CHUNK) {
+            int m = n - c0 < CHUNK ? n - c0 : CHUNK;
+            /* The bins first, in a loop of plain arithmetic that runs as vector code: rho +
+             * rho_max + 0.5 truncated is the nearest bin; -1 off the scan. */
+            for (int c = 0; c < m; c++) {
+                float r = nx * xs[c0 + c] + ny * ys[c0 + c] + shift;
+                bin[c] = (r >= 0) & (r < top) ? (int)r : -1;
             }
+            for (int c = 0; c < m; c++)
+                if (bin[c] >= 0) {
+                    sum[bin[c]] += val[c0 + c];
+                    count[bin[c]]++;
+                }
         }
     }
 }

@@ -6,7 +6,10 @@
 typedef struct {
     int w, h;
     float *strength;      /* >= 0; 0 off ridges */
-    float *orientation;   /* line direction in radians, (-pi/2, pi/2], y down */
+    /* The line's direction theta as (cos 2 theta, sin 2 theta): a line at theta and at
+     * theta + pi is the same, and two directions compare by a dot product, without an atan2
+     * per pixel. (1, 0) off ridges. */
+    float *cos2, *sin2;
     float *tmp, *smooth;  /* work buffers */
 } ridge_map;
 
@@ -19,5 +22,7 @@ void ridge_compute(ridge_map *r, const float *img, const unsigned char *mask, do
  * linear): img blurred into r->smooth, then the ridge map of an image already smoothed. */
 void ridge_smooth(ridge_map *r, const float *img, double sigma);
 void ridge_hessian(ridge_map *r, const float *smooth, const unsigned char *mask, double sigma);
+/* The line direction at pixel i in radians, (-pi/2, pi/2], y down. */
+float ridge_orientation(const ridge_map *r, int i);
 
 #endif

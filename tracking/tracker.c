@@ -57,11 +57,13 @@ struct tracker {
     motion_map motion;        /* the temporal cue */
     uint8_t *inside;          /* pixels showing the image (not the black screen around it) */
     uint8_t *corridor;        /* pixels near one of the planned paths */
+    ng_rect corridor_box;     /* the working pixels that hold them */
     int nang, nrho, rho_max;
     double *ang;              /* candidate line directions, radians, y down */
     float *acc;
     int *cand;                /* candidate pixel indices */
-    float *cand_x, *cand_y;   /* and their positions relative to the entry */
+    float *cand_x, *cand_y;   /* and their positions relative to the entry, */
+    float *cand_c2, *cand_s2, *cand_vote;   /* ridge directions (ridge.h) and votes, in a row */
     ng_vec2 entry;            /* entry point in working pixels */
     line_scan scan;           /* line integrals of the smoothed image over the corridors */
     int *path_idx[2], path_n[2];      /* each planned path's corridor pixels on the scan's grid */
@@ -116,6 +118,9 @@ tracker *tracker_new(const tracker_opts *o)
     t->cand = malloc(n * sizeof(int));
     t->cand_x = malloc(n * sizeof(float));
     t->cand_y = malloc(n * sizeof(float));
+    t->cand_c2 = malloc(n * sizeof(float));
+    t->cand_s2 = malloc(n * sizeof(float));
+    t->cand_vote = malloc(n * sizeof(float));
     t->corridor = malloc(n);
     t->entry = frame_to_work(t, o->plan.entry);
 
@@ -163,6 +168,14 @@ tracker *tracker_new(const tracker_opts *o)
                 }
             }
     }
+    int bx0 = t->w, by0 = t->h, bx1 = -1, by1 = -1;
+    for (int y = 0; y < t->h; y++)
+        for (int x = 0; x < t->w; x++)
+            if (t->corridor[y * t->w + x]) {
+                bx0 = x < bx0 ? x : bx0; bx1 = x > bx1 ? x : bx1;
+                by0 = y < by0 ? y : by0; by1 = y > by1 ? y : by1;
+            }
+    t->corridor_box = (ng_rect){ bx0, by0, bx1 - bx0 + 1, by1 - by0 + 1 };   /* empty: w, h <= 0 */
     t->scan_v = malloc(scan_n * sizeof(float));
     t->scan_x = malloc(scan_n * sizeof(float));
     t->scan_y = malloc(scan_n * sizeof(float));
@@ -171,7 +184,8 @@ tracker *tracker_new(const tracker_opts *o)
     int scan_rho_max = (t->rho_max + SCAN_STEP - 1) / SCAN_STEP;
     if (line_scan_init(&t->scan, t->nang, scan_rho_max) != 0 || !t->img || !t->img8 || !ridge_ok ||
         !t->inside || !t->cand || !t->ang || !t->acc || !t->scan_v || !t->scan_x || !t->scan_y ||
-        !t->contrast || !t->integral || !t->cand_x || !t->cand_y) {
+        !t->contrast || !t->integral || !t->cand_x || !t->cand_y || !t->cand_c2 || !t->cand_s2 ||
+        !t->cand_vote) {
         tracker_free(t);
         return NULL;
     }
@@ -184,7 +198,8 @@ void tracker_free(tracker *t)
         return;
     free(t->img); free(t->img8); ridge_free(&t->ridge); motion_free(&t->motion); free(t->inside);
     free(t->contrast); free(t->integral);
-    free(t->cand); free(t->cand_x); free(t->cand_y); free(t->ang); free(t->acc); free(t->corridor);
+    free(t->cand); free(t->cand_x); free(t->cand_y);
+    free(t->cand_c2); free(t->cand_s2); free(t->cand_vote); free(t->ang); free(t->acc); free(t->corridor);
     free(t->prof);
     line_scan_free(&t->scan);
     free(t->scan_v); free(t->scan_x); free(t->scan_y);
@@ -219,15 +234,32 @@ static void local_contrast(tracker *t)
         }
     }
     int r = (int)lround(1.5 / t->px_mm);
-    for (int y = 0; y < h; y++)
+    for (int y = 0; y < h; y++) {
+        int y0 = y - r < 0 ? 0 : y - r, y1 = y + r >= h ? h - 1 : y + r;
+        const double *top = I + (size_t)y0 * W, *bottom = I + (size_t)(y1 + 1) * W;
+        const float *img = t->img + (size_t)y * w;
+        const uint8_t *in = t->inside + (size_t)y * w;
+        float *restrict out = t->contrast + (size_t)y * w;
+        /* the window clamped at the image's edges; x in [r, w - r) never is, and that run, the
+         * most of the row, goes as vector code */
+        int lo = r < w ? r : w, hi = w - r > lo ? w - r : lo;
         for (int x = 0; x < w; x++) {
+            if (x == lo)
+                x = hi;
+            if (x >= w)
+                break;
             int x0 = x - r < 0 ? 0 : x - r, x1 = x + r >= w ? w - 1 : x + r;
-            int y0 = y - r < 0 ? 0 : y - r, y1 = y + r >= h ? h - 1 : y + r;
-            double sum = I[(y1 + 1) * W + x1 + 1] - I[y0 * W + x1 + 1] - I[(y1 + 1) * W + x0] +
-                         I[y0 * W + x0];
-            double v = t->img[y * w + x] - sum / ((x1 - x0 + 1) * (y1 - y0 + 1));
-            t->contrast[y * w + x] = t->inside[y * w + x] && v > 0 ? (float)v : 0;
+            double sum = bottom[x1 + 1] - top[x1 + 1] - bottom[x0] + top[x0];
+            double v = img[x] - sum / ((x1 - x0 + 1) * (y1 - y0 + 1));
+            out[x] = in[x] && v > 0 ? (float)v : 0;
         }
+        const double area = (double)((2 * r + 1) * (y1 - y0 + 1));
+        for (int x = lo; x < hi; x++) {
+            double sum = bottom[x + r + 1] - top[x + r + 1] - bottom[x - r] + top[x - r];
+            float v = (float)(img[x] - sum / area);   /* > 0 exactly when the double is */
+            out[x] = (in[x] != 0) & (v > 0) ? v : 0;
+        }
+    }
 }
 
 static float sample_map(const tracker *t, const float *map, ng_vec2 p)
@@ -240,22 +272,24 @@ static float sample_map(const tracker *t, const float *map, ng_vec2 p)
     return map[y * t->w + x];
 }
 
-/* The integer steps s (within +-(w+h)) at which c0 + s*d can round into the w x h image: the
- * samples outside it would read nothing. */
-static void line_span(ng_vec2 c0, ng_vec2 d, int w, int h, int *s0, int *s1)
+/* The integer steps s (within +-(w+h)) at which c0 + s*d can round into the box of pixels
+ * b.x .. b.x+b.w-1, b.y .. b.y+b.h-1 of a w x h image: the samples outside it would read
+ * nothing. */
+static void line_span(ng_vec2 c0, ng_vec2 d, ng_rect b, int w, int h, int *s0, int *s1)
 {
     double lo = -(w + h), hi = w + h;
-    const double org[2] = { c0.x, c0.y }, dir[2] = { d.x, d.y }, max[2] = { w - 0.5, h - 0.5 };
+    const double org[2] = { c0.x, c0.y }, dir[2] = { d.x, d.y };
+    const double min[2] = { b.x - 0.5, b.y - 0.5 }, max[2] = { b.x + b.w - 0.5, b.y + b.h - 0.5 };
     for (int k = 0; k < 2; k++) {
         if (fabs(dir[k]) < 1e-12) {
-            if (org[k] < -0.5 || org[k] >= max[k])
+            if (org[k] < min[k] || org[k] >= max[k])
                 lo = 1, hi = 0;   /* parallel and outside: nothing */
             continue;
         }
-        double a = (-0.5 - org[k]) / dir[k], b = (max[k] - org[k]) / dir[k];
-        if (a > b) { double tmp = a; a = b; b = tmp; }
+        double a = (min[k] - org[k]) / dir[k], c = (max[k] - org[k]) / dir[k];
+        if (a > c) { double tmp = a; a = c; c = tmp; }
         lo = fmax(lo, a);
-        hi = fmin(hi, b);
+        hi = fmin(hi, c);
     }
     *s0 = (int)floor(lo) - 1;   /* a step of margin each side: rounding at the border */
     *s1 = (int)ceil(hi) + 1;
@@ -485,7 +519,7 @@ static double measure_line(tracker *t, int best, int ncand, float thr, float lev
                 ng_vec2 c0 = ng_v2_add(centre, ng_v2_scale(nn, dr));
                 double score = 0;
                 int s0, s1;
-                line_span(c0, d, t->w, t->h, &s0, &s1);
+                line_span(c0, d, t->corridor_box, t->w, t->h, &s0, &s1);
                 for (int s = s0; s <= s1; s++)
                     score += sample_map(t, t->resp, ng_v2_add(c0, ng_v2_scale(d, s)));
                 if (score > best_score) {
@@ -660,28 +694,29 @@ void tracker_measure(tracker *t, const uint8_t *luma, int stride, int width, int
         if (t->resp[i] > thr && t->corridor[i])
             t->cand[ncand++] = i;
     memset(t->acc, 0, sizeof(float) * (size_t)t->nang * (size_t)t->nrho);
-    for (int c = 0; c < ncand; c++) {   /* positions relative to the entry, once */
+    for (int c = 0; c < ncand; c++) {   /* what each angle's votes read, once and in a row */
         int i = t->cand[c];
         t->cand_x[c] = (float)(i % t->w - t->entry.x);
         t->cand_y[c] = (float)(i / t->w - t->entry.y);
+        t->cand_c2[c] = t->ridge.cos2[i];
+        t->cand_s2[c] = t->ridge.sin2[i];
+        /* Capped votes: a short bright bone edge must not outvote a long faint shaft. */
+        t->cand_vote[c] = fminf(t->resp[i] - thr, cap);
     }
-    const float tol = (float)(ORIENT_TOL_DEG * DEG), half_pi = (float)(M_PI / 2);
+    /* A pixel votes for the lines within ORIENT_TOL_DEG of its own ridge, modulo pi: with
+     * doubled angles, cos(2 (ang - theta)) >= cos(2 tol). */
+    const float min_cos = (float)cos(2 * ORIENT_TOL_DEG * DEG);
     for (int a = 0; a < t->nang; a++) {
-        float nx = (float)-sin(t->ang[a]), ny = (float)cos(t->ang[a]), ang = (float)t->ang[a];
+        float nx = (float)-sin(t->ang[a]), ny = (float)cos(t->ang[a]);
+        float ca = (float)cos(2 * t->ang[a]), sa = (float)sin(2 * t->ang[a]);
         float *row = t->acc + (size_t)a * t->nrho;
         for (int c = 0; c < ncand; c++) {
-            int i = t->cand[c];
-            /* orientations are lines: compare modulo pi */
-            float d = ang - t->ridge.orientation[i];
-            while (d > half_pi) d -= (float)M_PI;
-            while (d < -half_pi) d += (float)M_PI;
-            if (fabsf(d) > tol)
+            if (ca * t->cand_c2[c] + sa * t->cand_s2[c] < min_cos)
                 continue;
             float rho = nx * t->cand_x[c] + ny * t->cand_y[c];
             int k = (int)lroundf(rho) + t->rho_max;
-            /* Capped votes: a short bright bone edge must not outvote a long faint shaft. */
             if (k >= 0 && k < t->nrho)
-                row[k] += fminf(t->resp[i] - thr, cap);
+                row[k] += t->cand_vote[c];
         }
     }
     /* The strongest few lines, each walked: the line with the most votes is not always the
