@@ -28,6 +28,44 @@ static uint8_t *grow(uint8_t **buf, size_t *cap, size_t need)
     return *buf;
 }
 
+int convert_for_display(ng_frame *f, ng_frame **shown, const uint8_t **luma, int *luma_stride)
+{
+    ng_frame *out = NULL;
+    switch (f->fmt) {
+    case NG_PIX_I420: case NG_PIX_I422: case NG_PIX_I444: case NG_PIX_GREY: case NG_PIX_NV12:
+        out = frame_ref(f);
+        break;
+    case NG_PIX_YUYV:
+    case NG_PIX_UYVY: {
+        if (!(out = frame_alloc(NG_PIX_I422, f->width, f->height)))
+            return -1;
+        uint8_t *const *q = out->plane;
+        const int *qs = out->stride;
+        if ((f->fmt == NG_PIX_YUYV
+                 ? YUY2ToI422(f->plane[0], f->stride[0], q[0], qs[0], q[1], qs[1], q[2], qs[2],
+                              f->width, f->height)
+                 : UYVYToI422(f->plane[0], f->stride[0], q[0], qs[0], q[1], qs[1], q[2], qs[2],
+                              f->width, f->height)) != 0) {
+            frame_free(out);
+            return -1;
+        }
+        out->seq = f->seq;
+        out->t_capture_ns = f->t_capture_ns;
+        out->t_dequeued_ns = f->t_dequeued_ns;
+        out->full_range = f->full_range;
+        out->matrix = f->matrix;
+        out->pts_ms = f->pts_ms;
+        break;
+    }
+    default:
+        return 1;
+    }
+    *shown = out;
+    *luma = out->plane[0];
+    *luma_stride = out->stride[0];
+    return 0;
+}
+
 /* The YCbCr matrix the source declared (capture cards: from the driver's colorimetry). */
 static const struct YuvConstants *matrix_of(const ng_frame *f)
 {

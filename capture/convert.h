@@ -22,5 +22,12 @@ void convert_free(ng_converter *c);
  * next call). Returns 0, or -1 for data that cannot be decoded (a corrupt JPEG). */
 int convert_frame(ng_converter *c, const ng_frame *f, uint8_t *argb, int argb_stride,
                   const uint8_t **luma, int *luma_stride);
+/* The frame to hand to the display, which converts it into its texture (convert_frame), and
+ * the luma plane for tracking, valid as long as *shown: f itself (referenced) when it is planar
+ * or NV12, its planar 4:2:2 copy when it is packed 4:2:2 (the luma plane comes out of that same
+ * pass, and the display is spared it). Returns 0, -1 when out of memory, or 1 for the formats
+ * whose luma comes only out of the whole conversion (a JPEG decoded, RGB converted): those
+ * the caller converts with convert_frame. */
+int convert_for_display(ng_frame *f, ng_frame **shown, const uint8_t **luma, int *luma_stride);
 
 #endif

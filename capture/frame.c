@@ -97,9 +97,15 @@ ng_frame *frame_alloc_compressed(ng_pixfmt fmt, int width, int height, size_t si
     return frame_new(fmt, width, height, size);
 }
 
+ng_frame *frame_ref(ng_frame *f)
+{
+    atomic_fetch_add(&f->more_owners, 1);
+    return f;
+}
+
 void frame_free(ng_frame *f)
 {
-    if (!f)
+    if (!f || atomic_fetch_sub(&f->more_owners, 1) > 0)
         return;
     free(f->data);
     free(f);

@@ -2,6 +2,7 @@
 #ifndef NG_FRAME_H
 #define NG_FRAME_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -32,6 +33,7 @@ typedef struct ng_frame {
     uint8_t *data;
     int64_t pts_ms;        /* files: the frame's time in the file; -1 for live sources */
     bool discontinuity;    /* not the frame after the last one (a seek, a loop): start afresh */
+    atomic_int more_owners;   /* frame_ref: owners besides the first (0 from frame_alloc) */
 } ng_frame;
 
 const char *pixfmt_name(ng_pixfmt fmt);
@@ -44,6 +46,9 @@ int pixfmt_planes(ng_pixfmt fmt, int width, int height, int row_bytes[3], int ro
 ng_frame *frame_alloc(ng_pixfmt fmt, int width, int height);
 /* A compressed frame holding size bytes. */
 ng_frame *frame_alloc_compressed(ng_pixfmt fmt, int width, int height, size_t size);
+/* One more owner of f (its pixels are read-only from capture on, so the display, the processing
+ * and the recorder may hold it at once): each calls frame_free once; the last frees it. */
+ng_frame *frame_ref(ng_frame *f);
 void frame_free(ng_frame *f);
 /* Fills the chroma planes with neutral grey (for grey images in colour formats). */
 void frame_clear_chroma(ng_frame *f);

@@ -12,6 +12,7 @@ void processed_frame_free(processed_frame *pf)
 {
     if (!pf)
         return;
+    frame_free(pf->captured);
     free(pf->argb);
     free(pf);
 }
@@ -214,7 +215,7 @@ static void replay_plans(pipeline *p, const ng_frame *f)
         pipeline_set_plan(p, &p->plans[p->next_plan].plan);
 }
 
-static processed_frame *process_one(pipeline *p, const ng_frame *f, int64_t taken_ns)
+static processed_frame *process_one(pipeline *p, ng_frame *f, int64_t taken_ns)
 {
     if (f->discontinuity)
         restart_guidance(p);
@@ -225,18 +226,22 @@ static processed_frame *process_one(pipeline *p, const ng_frame *f, int64_t take
         return NULL;
     out->width = f->width;
     out->height = f->height;
-    out->stride = f->width * 4;
-    out->argb = malloc((size_t)out->stride * (size_t)f->height);
-    if (!out->argb) {
-        free(out);
-        NG_ERROR("pipeline", "out of memory");
-        return NULL;
-    }
     int luma_stride;
     const uint8_t *luma;
-    if (convert_frame(&p->conv, f, out->argb, out->stride, &luma, &luma_stride) != 0) {
-        processed_frame_free(out);   /* undecodable (a corrupt JPEG): skipped and counted */
-        atomic_fetch_add(&p->corrupt, 1);
+    int rc = convert_for_display(f, &out->captured, &luma, &luma_stride);
+    if (rc == 1) {   /* JPEG, RGB: converted here, once */
+        out->stride = f->width * 4;
+        out->argb = malloc((size_t)out->stride * (size_t)f->height);
+        if (out->argb && convert_frame(&p->conv, f, out->argb, out->stride, &luma, &luma_stride)) {
+            processed_frame_free(out);   /* undecodable (a corrupt JPEG): skipped and counted */
+            atomic_fetch_add(&p->corrupt, 1);
+            return NULL;
+        }
+        rc = out->argb ? 0 : -1;
+    }
+    if (rc != 0) {
+        processed_frame_free(out);
+        NG_ERROR("pipeline", "out of memory");
         return NULL;
     }
     out->t_converted_ns = ng_now_ns();

@@ -19,9 +19,12 @@
 #include "record/recorder.h"
 #include "tracking/tracker.h"
 
-/* One processed frame, ready to show. */
+/* One processed frame, ready to show: the captured frame (convert_for_display), converted by
+ * the display into its texture (one pass fewer over the picture than converting here and
+ * copying), or, for the formats the processing converts whole anyway (JPEG, RGB), its ARGB. */
 typedef struct {
-    uint8_t *argb;
+    ng_frame *captured;   /* owned (frame_free), or NULL */
+    uint8_t *argb;        /* or ARGB8888, stride bytes a row; NULL */
     int width, height, stride;
     uint64_t frame, seq;
     int64_t t_capture_ns, t_done_ns;

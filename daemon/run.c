@@ -494,6 +494,7 @@ int run_main(ng_config cfg, run_opts *opts)
             .driver_drops = atomic_load(&p.driver_drops),
         };
         if (cur) {
+            v.frame = cur->captured;
             v.argb = cur->argb;
             v.width = cur->width;
             v.height = cur->height;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "capture/convert.h"
 #include "overlay/draw.h"
 #include "overlay/text_cache.h"
 
@@ -27,6 +28,7 @@ struct overlay {
     SDL_Window *window;
     SDL_Renderer *renderer;
     SDL_Texture *video;
+    ng_converter conv;        /* captured frames into the video texture, on this thread */
     TTF_Font *font[F_COUNT];
     text_cache *texts;        /* of those fonts at their present size */
     double font_ui;           /* the UI scale the fonts are sized for */
@@ -62,6 +64,7 @@ overlay *overlay_new(const overlay_opts *o, int frame_w, int frame_h, ng_errbuf 
         return NULL;
     ov->frame_w = frame_w;
     ov->frame_h = frame_h;
+    convert_init(&ov->conv);
     /* Signals are ours (signalfd); headless means SDL's dummy driver unless told otherwise. */
     SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
     if (o->headless && !getenv("SDL_VIDEODRIVER"))
@@ -129,6 +132,7 @@ void overlay_free(overlay *ov)
     if (!ov)
         return;
     text_cache_free(ov->texts);
+    convert_free(&ov->conv);
     if (ov->video) SDL_DestroyTexture(ov->video);
     if (ov->renderer) SDL_DestroyRenderer(ov->renderer);
     if (ov->window) SDL_DestroyWindow(ov->window);
@@ -257,7 +261,7 @@ typedef enum {
 
 static picture picture_of(const overlay_view *v)
 {
-    if (!v->argb)
+    if (!v->argb && !v->frame)
         return PIC_NO_FRAME;
     if (v->source_problem)
         return PIC_SOURCE;
@@ -529,6 +533,24 @@ static void draw_banners(overlay *ov, const overlay_view *v, picture pic)
 
 void overlay_present(overlay *ov) { SDL_RenderPresent(ov->renderer); }
 
+/* The view's frame into the video texture: a captured frame converted straight into it (on the
+ * software renderer, the texture's own pixels; one pass over the picture instead of a
+ * conversion and a copy), ARGB copied. False if it could not be. */
+static bool upload(overlay *ov, const overlay_view *v)
+{
+    if (!v->frame)
+        return SDL_UpdateTexture(ov->video, NULL, v->argb, v->stride) == 0;
+    void *pixels;
+    int pitch;
+    if (SDL_LockTexture(ov->video, NULL, &pixels, &pitch) != 0)
+        return false;
+    const uint8_t *luma;
+    int luma_stride;
+    int rc = convert_frame(&ov->conv, v->frame, pixels, pitch, &luma, &luma_stride);
+    SDL_UnlockTexture(ov->video);
+    return rc == 0;
+}
+
 /* Black where the video and the panel do not draw (all of the video's side when there is no
  * video): the letterbox bars, a pixel into the video's rectangle so that its rounding leaves no
  * pixel of an earlier screen. Not a clear of the whole window, which costs a pass over every
@@ -560,11 +582,13 @@ void overlay_draw(overlay *ov, const overlay_view *v)
     SDL_FRect dst = { (float)ov->off_x, (float)ov->off_y, (float)(ov->frame_w * ov->scale),
                       (float)(ov->frame_h * ov->scale) };
     picture pic = picture_of(v);
+    bool video = pic != PIC_NO_FRAME && v->width == ov->frame_w && v->height == ov->frame_h &&
+                 upload(ov, v);
+    if (!video)   /* a frame of another size, or one that could not be converted: no picture, */
+        pic = PIC_NO_FRAME;   /* and no needle over the black */
     trust tr = trust_of(pic);
-    bool video = v->argb && v->width == ov->frame_w && v->height == ov->frame_h;
     clear_around(ov, video ? &dst : NULL);
     if (video) {
-        SDL_UpdateTexture(ov->video, NULL, v->argb, v->stride);
         SDL_RenderCopyF(r, ov->video, NULL, &dst);
         if (tr == TRUST_NONE) {   /* the last frame, dimmed: it is not live */
             SDL_SetRenderDrawColor(r, 0, 0, 0, OVERLAY_DIM_ALPHA);

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "capture/frame.h"
 #include "guidance/guide.h"
 #include "tracking/tracker.h"
 #include "util/errbuf.h"
@@ -27,7 +28,10 @@ typedef struct {
 
 /* Everything one screen shows. */
 typedef struct {
-    const uint8_t *argb;      /* the newest frame, ARGB8888; NULL before the first */
+    /* the newest frame: as captured (converted into the video texture here) or as ARGB8888
+     * (stride bytes a row); both NULL before the first */
+    const ng_frame *frame;
+    const uint8_t *argb;
     int width, height, stride;
     ng_rect roi;
     double mm_per_px;

@@ -181,6 +181,103 @@ static void test_mjpeg(void **s)
     free(jpg);
 }
 
+/* A frame of each format as the source would deliver it, from the bars. */
+static ng_frame *bars_as(ng_pixfmt fmt)
+{
+    ng_frame *f = frame_alloc(fmt, W, H);
+    uint8_t *const *p = f->plane;
+    const int *st = f->stride;
+    switch (fmt) {
+    case NG_PIX_I420: ARGBToI420(src, W * 4, p[0], st[0], p[1], st[1], p[2], st[2], W, H); break;
+    case NG_PIX_I422: ARGBToI422(src, W * 4, p[0], st[0], p[1], st[1], p[2], st[2], W, H); break;
+    case NG_PIX_I444: ARGBToI444(src, W * 4, p[0], st[0], p[1], st[1], p[2], st[2], W, H); break;
+    case NG_PIX_GREY: ARGBToJ400(src, W * 4, p[0], st[0], W, H); break;
+    case NG_PIX_NV12: ARGBToNV12(src, W * 4, p[0], st[0], p[1], st[1], W, H); break;
+    case NG_PIX_YUYV: ARGBToYUY2(src, W * 4, p[0], st[0], W, H); break;
+    case NG_PIX_UYVY: ARGBToUYVY(src, W * 4, p[0], st[0], W, H); break;
+    case NG_PIX_RGB24: ARGBToRAW(src, W * 4, p[0], st[0], W, H); break;
+    default: ARGBToRGB24(src, W * 4, p[0], st[0], W, H); break;
+    }
+    return f;
+}
+
+/* What the processing hands to the display (convert_for_display) shows, once the display
+ * converts it, exactly what converting the captured frame does, and its luma is the same; the
+ * formats converted whole (RGB; JPEG in test_mjpeg) are left to convert_frame. */
+static void test_converted_by_the_display(void **s)
+{
+    (void)s;
+    make_bars();
+    const ng_pixfmt fmts[] = { NG_PIX_I420, NG_PIX_I422, NG_PIX_I444, NG_PIX_GREY, NG_PIX_NV12,
+                               NG_PIX_YUYV, NG_PIX_UYVY, NG_PIX_RGB24, NG_PIX_BGR24 };
+    ng_converter c;
+    convert_init(&c);
+    for (size_t k = 0; k < sizeof fmts / sizeof *fmts; k++) {
+        ng_frame *f = bars_as(fmts[k]);
+        f->matrix = NG_MATRIX_BT709;   /* carried over to a copy */
+        f->seq = 41;
+        static uint8_t whole[W * H * 4], shown_argb[W * H * 4];
+        const uint8_t *luma, *luma2;
+        int ls, ls2;
+        assert_int_equal(convert_frame(&c, f, whole, W * 4, &luma, &ls), 0);
+        static uint8_t whole_luma[W * H];
+        for (int y = 0; y < H; y++)
+            memcpy(whole_luma + y * W, luma + y * ls, W);
+        ng_frame *shown = NULL;
+        int rc = convert_for_display(f, &shown, &luma2, &ls2);
+        if (fmts[k] == NG_PIX_RGB24 || fmts[k] == NG_PIX_BGR24) {
+            assert_int_equal(rc, 1);
+            assert_null(shown);
+            frame_free(f);
+            continue;
+        }
+        assert_int_equal(rc, 0);
+        assert_non_null(shown);
+        /* planar frames go as they are; packed 4:2:2 as its planar copy */
+        bool packed = fmts[k] == NG_PIX_YUYV || fmts[k] == NG_PIX_UYVY;
+        if (packed) {
+            assert_ptr_not_equal(shown, f);
+            assert_int_equal(shown->fmt, NG_PIX_I422);
+            assert_int_equal(shown->matrix, NG_MATRIX_BT709);
+            assert_int_equal(shown->seq, 41);
+        } else {
+            assert_ptr_equal(shown, f);
+        }
+        for (int y = 0; y < H; y++)
+            assert_memory_equal(luma2 + y * ls2, whole_luma + y * W, W);
+        frame_free(f);   /* the captured frame's owner lets go: shown stays whole */
+        assert_int_equal(convert_frame(&c, shown, shown_argb, W * 4, &luma, &ls), 0);
+        if (memcmp(shown_argb, whole, sizeof whole))
+            fail_msg("%s: the display's conversion differs from the whole one",
+                     pixfmt_name(fmts[k]));
+        frame_free(shown);
+    }
+    ng_frame *jpeg = frame_alloc_compressed(NG_PIX_MJPEG, W, H, 100);
+    ng_frame *shown = NULL;
+    const uint8_t *luma;
+    int ls;
+    assert_int_equal(convert_for_display(jpeg, &shown, &luma, &ls), 1);
+    assert_null(shown);
+    frame_free(jpeg);
+    convert_free(&c);
+}
+
+/* A frame with several owners lives until the last lets go (ASan and LSan, which the suite
+ * also runs under, see a use after the free or a leak). */
+static void test_frame_owners(void **s)
+{
+    (void)s;
+    ng_frame *f = frame_alloc(NG_PIX_NV12, 8, 4);
+    assert_ptr_equal(frame_ref(f), f);
+    assert_ptr_equal(frame_ref(f), f);
+    assert_int_equal(atomic_load(&f->more_owners), 2);
+    frame_free(f);
+    frame_free(f);
+    assert_int_equal(atomic_load(&f->more_owners), 0);
+    f->plane[0][0] = 7;   /* still ours */
+    frame_free(f);
+}
+
 static void test_frame_sizes(void **s)
 {
     (void)s;
@@ -216,6 +313,8 @@ int main(void)
         cmocka_unit_test(test_grey_and_range),
         cmocka_unit_test(test_bt709_matrix_applies),
         cmocka_unit_test(test_mjpeg),
+        cmocka_unit_test(test_converted_by_the_display),
+        cmocka_unit_test(test_frame_owners),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

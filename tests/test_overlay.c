@@ -4,6 +4,10 @@
 #include "test_image.h"
 #include "test_overlay_view.h"
 
+#include <libyuv.h>
+
+#include "capture/convert.h"
+
 static overlay *ov;
 
 static int setup(void **s)
@@ -231,6 +235,14 @@ static void test_black_where_no_video(void **s)
     assert_true(image_near(img, 465, 345, 0, 0, 0, 4));
     assert_true(image_near(img, 10, 200, 0, 0, 0, 4));
     SDL_FreeSurface(img);
+    /* a frame of another size than the screen was made for: no picture, and no needle over the
+     * black as if it were live */
+    v = base_view();
+    v.width = W / 2;
+    img = render(&v, "othersize");
+    assert_true(image_near(img, 465, 345, 0, 0, 0, 4));
+    assert_int_equal(confident_colours(img, &v), 0);
+    SDL_FreeSurface(img);
     /* a window wider than the frame: black bars either side of the video (one overlay open at
      * a time: it owns SDL's video subsystem) */
     overlay_free(ov);
@@ -247,6 +259,33 @@ static void test_black_where_no_video(void **s)
     overlay_free(wide);
     ov = open_overlay(true, 0, 0);
     assert_non_null(ov);
+}
+
+/* A captured frame handed over as it is, converted by the overlay into its texture, draws the
+ * very screen its ARGB conversion does. */
+static void test_captured_frame_drawn_as_its_argb(void **s)
+{
+    (void)s;
+    ng_frame *nv12 = frame_alloc(NG_PIX_NV12, W, H);
+    ARGBToNV12(argb, W * 4, nv12->plane[0], nv12->stride[0], nv12->plane[1], nv12->stride[1], W, H);
+    static uint8_t back[W * H * 4];
+    ng_converter c;
+    convert_init(&c);
+    const uint8_t *luma;
+    int ls;
+    assert_int_equal(convert_frame(&c, nv12, back, W * 4, &luma, &ls), 0);
+    convert_free(&c);
+    overlay_view v = base_view();
+    v.argb = back;
+    SDL_Surface *a = render(&v, "as_argb");
+    v.argb = NULL;
+    v.frame = nv12;
+    SDL_Surface *b = render(&v, "as_frame");
+    assert_int_equal(image_pixels_off(a, b), 0);
+    assert_true(image_near(b, 465, 345, 70 + 345 / 8, 70 + 345 / 8, 70 + 345 / 8, 6));
+    SDL_FreeSurface(a);
+    SDL_FreeSurface(b);
+    frame_free(nv12);
 }
 
 static void test_not_found_draws_no_needle(void **s)
@@ -493,6 +532,7 @@ int main(void)
         cmocka_unit_test(test_late_or_paused_greys_the_needle),
         cmocka_unit_test(test_frozen_or_lost_shows_no_needle_and_is_dimmed),
         cmocka_unit_test(test_black_where_no_video),
+        cmocka_unit_test(test_captured_frame_drawn_as_its_argb),
         cmocka_unit_test(test_not_found_draws_no_needle),
         cmocka_unit_test(test_unanchored_targets_are_dashed),
         cmocka_unit_test(test_recording_in_the_hud),

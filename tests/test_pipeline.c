@@ -77,6 +77,10 @@ static void test_slow_consumer_never_blocks_capture(void **s)
                 in_order = false;
             last_seq = pf->seq;
             first = false;
+            /* an I420 frame goes to the display as captured, for it to convert */
+            assert_non_null(pf->captured);
+            assert_null(pf->argb);
+            assert_int_equal(pf->captured->seq, pf->seq);
             got++;
             processed_frame_free(pf);
             usleep(100000);  /* a renderer far slower than capture */
