@@ -46,7 +46,7 @@ void line_scan_add(line_scan *s, const float *val, const float *xs, const float 
              * rho_max + 0.5 truncated is the nearest bin; -1 off the scan. */
             for (int c = 0; c < m; c++) {
                 float r = nx * xs[c0 + c] + ny * ys[c0 + c] + shift;
-                bin[c] = (r >= 0) & (r < top) ? (int)r : -1;
+                bin[c] = ((r >= 0) & (r < top)) ? (int)r : -1;
             }
             for (int c = 0; c < m; c++)
                 if (bin[c] >= 0) {

@@ -104,7 +104,7 @@ static void hessian_row(const float *row, int w, float norm, float *restrict st,
         float l1 = 0.5f * (a + c) + root, l2 = 0.5f * (a + c) - root;  /* l1 >= l2 */
         /* A bright line: strongly negative across it (l2), flat along it (l1 near 0). */
         float v = -l2 - fabsf(l1);
-        st[x] = (l2 < 0) & (v > 0) ? v : 0;   /* &, not &&: no branch */
+        st[x] = ((l2 < 0) & (v > 0)) ? v : 0;   /* &, not &&: no branch */
         /* The eigenvector of l1 runs along the line: 2 theta = atan2(2b, a - c), whose cosine
          * and sine these are (FLT_MIN: root is 0 on a flat patch). Off ridges they are reset
          * after: a division under a condition would keep this loop from vector code. */

@@ -257,7 +257,7 @@ static void local_contrast(tracker *t)
         for (int x = lo; x < hi; x++) {
             double sum = bottom[x + r + 1] - top[x + r + 1] - bottom[x - r] + top[x - r];
             float v = (float)(img[x] - sum / area);   /* > 0 exactly when the double is */
-            out[x] = (in[x] != 0) & (v > 0) ? v : 0;
+            out[x] = ((in[x] != 0) & (v > 0)) ? v : 0;
         }
     }
 }
