@@ -232,12 +232,12 @@ static processed_frame *process_one(pipeline *p, ng_frame *f, int64_t taken_ns)
     if (rc == 1) {   /* JPEG, RGB: converted here, once */
         out->stride = f->width * 4;
         out->argb = malloc((size_t)out->stride * (size_t)f->height);
-        if (out->argb && convert_frame(&p->conv, f, out->argb, out->stride, &luma, &luma_stride)) {
+        rc = out->argb ? 0 : -1;
+        if (rc == 0 && convert_frame(&p->conv, f, out->argb, out->stride, &luma, &luma_stride)) {
             processed_frame_free(out);   /* undecodable (a corrupt JPEG): skipped and counted */
             atomic_fetch_add(&p->corrupt, 1);
             return NULL;
         }
-        rc = out->argb ? 0 : -1;
     }
     if (rc != 0) {
         processed_frame_free(out);

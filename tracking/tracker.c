@@ -142,6 +142,7 @@ tracker *tracker_new(const tracker_opts *o)
         memset(t->corridor, 0, n);
     /* the scan's grid holds every SCAN_STEP-th pixel each way */
     size_t scan_n = (size_t)(t->w / SCAN_STEP + 1) * (size_t)(t->h / SCAN_STEP + 1);
+    int bx0 = t->w, by0 = t->h, bx1 = -1, by1 = -1;   /* the corridors' bounding box */
     for (int k = 0; k < 2; k++) {
         t->path_idx[k] = malloc(scan_n * sizeof(int));
         t->path_x[k] = malloc(scan_n * sizeof(float));
@@ -159,6 +160,8 @@ tracker *tracker_new(const tracker_opts *o)
                 double off = fabs(ng_dist_point_line_signed(p, t->entry, tg)) * t->px_mm;
                 if (off <= o->corridor_mm && along >= 0 && along <= len + 10) {
                     t->corridor[y * t->w + x] = 1;
+                    bx0 = x < bx0 ? x : bx0; bx1 = x > bx1 ? x : bx1;
+                    by0 = y < by0 ? y : by0; by1 = y > by1 ? y : by1;
                     if (x % SCAN_STEP || y % SCAN_STEP)
                         continue;
                     int c = t->path_n[k]++;
@@ -168,13 +171,6 @@ tracker *tracker_new(const tracker_opts *o)
                 }
             }
     }
-    int bx0 = t->w, by0 = t->h, bx1 = -1, by1 = -1;
-    for (int y = 0; y < t->h; y++)
-        for (int x = 0; x < t->w; x++)
-            if (t->corridor[y * t->w + x]) {
-                bx0 = x < bx0 ? x : bx0; bx1 = x > bx1 ? x : bx1;
-                by0 = y < by0 ? y : by0; by1 = y > by1 ? y : by1;
-            }
     t->corridor_box = (ng_rect){ bx0, by0, bx1 - bx0 + 1, by1 - by0 + 1 };   /* empty: w, h <= 0 */
     t->scan_v = malloc(scan_n * sizeof(float));
     t->scan_x = malloc(scan_n * sizeof(float));
