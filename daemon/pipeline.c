@@ -393,6 +393,14 @@ static bool set_phase(guide *g, int to, double t_ms, phase_event *ev)
 bool pipeline_phase_step(pipeline *p, int dir) { return forced(p, guide_step, dir); }
 bool pipeline_phase_set(pipeline *p, ng_phase to) { return forced(p, set_phase, (int)to); }
 
+ng_phase pipeline_phase(pipeline *p)
+{
+    pthread_mutex_lock(&p->guide_lock);
+    ng_phase now = guide_phase(p->gd);
+    pthread_mutex_unlock(&p->guide_lock);
+    return now;
+}
+
 void pipeline_confirm_l5(pipeline *p, const ng_vec2 *at)
 {
     pthread_mutex_lock(&p->guide_lock);

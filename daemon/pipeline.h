@@ -124,6 +124,9 @@ uint64_t pipeline_skipped(pipeline *p);
  * "auto":false. False when there is no such phase to go to. */
 bool pipeline_phase_step(pipeline *p, int dir);
 bool pipeline_phase_set(pipeline *p, ng_phase to);
+/* The procedure's phase now: a forced change shows at once, before any frame has been
+ * processed under it (the frame on screen carries the phase it was processed in). */
+ng_phase pipeline_phase(pipeline *p);
 /* A new plan (planning mode, the control socket): the next frame becomes its reference view. */
 void pipeline_set_plan(pipeline *p, const ng_plan *plan);
 /* Confirms the re-anchored L5 target where it is (at == NULL) or at a frame point. */

@@ -390,7 +390,7 @@ int run_main(ng_config cfg, run_opts *opts)
                         break;
                     case SDLK_p:   /* plans on a frozen frame */
                         planning_start(&plan_mode, cur ? &cur->guide.plan : &cfg.plan,
-                                       cur ? cur->guide.phase : PHASE_IDLE);
+                                       pipeline_phase(&p));
                         paused = true;
                         break;
                     case SDLK_s:
@@ -468,7 +468,7 @@ int run_main(ng_config cfg, run_opts *opts)
             char status[200];
             snprintf(status, sizeof status, "%s, %.1f fps, phase %s%s",
                      st == SOURCE_STREAMING ? capture_state_name(cs) : st == SOURCE_ENDED ? "ended" : "failed",
-                     fps, phase_name(cur ? cur->guide.phase : PHASE_IDLE), rs.active ? ", recording" : "");
+                     fps, phase_name(pipeline_phase(&p)), rs.active ? ", recording" : "");
             if (can_ready && !ready_sent) {
                 notify_ready(status);
                 ready_sent = true;

@@ -24,8 +24,7 @@ static void status(run_live *l, json_object *o)
     const char *state = st == SOURCE_ENDED ? "ended" : st == SOURCE_FAILED ? "failed"
                                                      : capture_state_name(pipeline_capture_state(l->p));
     json_object_object_add(o, "state", json_object_new_string(state));
-    json_object_object_add(o, "phase", json_object_new_string(
-                                           phase_name(l->cur ? l->cur->guide.phase : PHASE_IDLE)));
+    json_object_object_add(o, "phase", json_object_new_string(phase_name(pipeline_phase(l->p))));
     json_object_object_add(o, "fps", ng_json_fixed(l->fps, 1));
     json_object_object_add(o, "latency_ms", ng_json_fixed(l->latency_ms, 1));
     json_object_object_add(o, "frames", json_object_new_int64((int64_t)atomic_load(&l->p->processed)));

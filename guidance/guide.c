@@ -181,6 +181,8 @@ bool guide_set_phase(guide *g, ng_phase to, double t_ms, phase_event *ev)
     return phase_set(&g->pm, to, t_ms, ev);
 }
 
+ng_phase guide_phase(const guide *g) { return g->pm.phase; }
+
 void guide_confirm_l5(guide *g, const ng_vec2 *at)
 {
     if (at)

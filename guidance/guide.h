@@ -58,6 +58,8 @@ int guide_update(guide *g, const uint8_t *luma, int stride, int width, int heigh
 /* Forced transitions (keys N/B, the control socket): as phase_step / phase_set. */
 bool guide_step(guide *g, int dir, double t_ms, phase_event *ev);
 bool guide_set_phase(guide *g, ng_phase to, double t_ms, phase_event *ev);
+/* The phase now, forced changes included (a frame's guide_state has it as of that frame). */
+ng_phase guide_phase(const guide *g);
 /* The clinician confirms the re-anchored L5 target, where it is (at == NULL) or at a point of
  * the current frame. */
 void guide_confirm_l5(guide *g, const ng_vec2 *at);
