@@ -187,7 +187,7 @@ check-san:
 # SIGHUP and SIGTERM. Reports (the daemon's too) go to build/tsan/reports; any fails the run.
 # test_recording and test_integration are left out: they assert real-time throughput, which
 # TSan's 5-15x slowdown breaks without any race.
-TSAN_TESTS := $(patsubst %,build/tsan/tests/test_%,mailbox pipeline record control)
+TSAN_TESTS := $(patsubst %,build/tsan/tests/test_%,mailbox main_wake pipeline record control)
 check-tsan:
 	rm -rf build/tsan/reports && mkdir -p build/tsan/reports
 	TSAN_OPTIONS="halt_on_error=1 exitcode=66 log_path=$(CURDIR)/build/tsan/reports/tsan $(TSAN_OPTIONS)" \

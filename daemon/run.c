@@ -17,6 +17,7 @@
 #include "daemon/recording.h"
 #include "daemon/run.h"
 #include "daemon/control.h"
+#include "daemon/main_wake.h"
 #include "daemon/notify.h"
 #include "daemon/run_control.h"
 #include "guidance/planning.h"
@@ -125,17 +126,10 @@ static bool display_present(void)
     return found;
 }
 
-static Uint32 frame_event;
-
 /* Processing on one frame this long is stuck: the watchdog is no longer fed, systemd restarts us. */
 #define WATCHDOG_STUCK_NS 5000000000LL
 
-static void wake_main(void *ctx)
-{
-    (void)ctx;
-    SDL_Event ev = { .type = frame_event };
-    SDL_PushEvent(&ev);
-}
+static void wake_main(void *ctx) { main_wake_signal(ctx); }
 
 /* Blocks SIGINT/SIGTERM/SIGHUP in every thread and returns a signalfd for them. */
 static int signals_setup(void)
@@ -256,6 +250,13 @@ int run_main(ng_config cfg, run_opts *opts)
         return 2;
     }
     int sfd = signals_setup();   /* before any thread starts, so all inherit the mask */
+    main_wake wake = { .fd = -1 };
+    if (sfd < 0 || main_wake_init(&wake) < 0) {
+        fprintf(stderr, "needleguide: run: %s: %s\n", sfd < 0 ? "signalfd" : "eventfd", strerror(errno));
+        if (sfd >= 0)
+            close(sfd);
+        return 1;
+    }
     int64_t t_start = ng_now_ns();
     ng_source_opts so;
     source_opts_default(&so);
@@ -273,6 +274,7 @@ int run_main(ng_config cfg, run_opts *opts)
     if (!src) {
         fprintf(stderr, "needleguide: run: %s", err.text);
         close(sfd);
+        main_wake_close(&wake);
         return 2;
     }
     FILE *tel = NULL;
@@ -281,6 +283,7 @@ int run_main(ng_config cfg, run_opts *opts)
                 strerror(errno));
         source_close(src);
         close(sfd);
+        main_wake_close(&wake);
         return 2;
     }
     if (tel)
@@ -301,9 +304,9 @@ int run_main(ng_config cfg, run_opts *opts)
         if (tel) fclose(tel);
         source_close(src);
         close(sfd);
+        main_wake_close(&wake);
         return 1;
     }
-    frame_event = SDL_RegisterEvents(1);
     NG_INFO("run", "source %s, %dx%d at %.3g fps, %s", cfg.source, src->width, src->height,
             src->fps, headless ? "headless" : "window");
 
@@ -316,13 +319,14 @@ int run_main(ng_config cfg, run_opts *opts)
         pipeline_start(&p, &cfg, src,
                        &(pipeline_io){ .telemetry = tel, .rec = rec.rec, .plans = o.plans,
                                        .nplans = o.nplans },
-                       o.max_frames, t_start, wake_main, NULL, &err) < 0) {
+                       o.max_frames, t_start, wake_main, &wake, &err) < 0) {
         fprintf(stderr, "needleguide: run: %s", err.text);
         recording_free(&rec);
         overlay_free(ov);
         if (tel) fclose(tel);
         source_close(src);
         close(sfd);
+        main_wake_close(&wake);
         return 1;
     }
 
@@ -355,69 +359,70 @@ int run_main(ng_config cfg, run_opts *opts)
                       .paused = &paused, .message = message, .message_size = sizeof message,
                       .message_until = &message_until };
     while (!quit) {
+        /* a frame, a signal, or 40 ms: the screen redrawn (a stale frame's age shown), the
+         * window's input and the control socket seen */
+        main_wake_wait(&wake, sfd, 40);
         SDL_Event ev;
-        if (SDL_WaitEventTimeout(&ev, 40)) {
-            do {
-                bool planning_now = plan_mode.step != PLANNING_OFF;
-                ng_vec2 at;
-                if (ev.type == SDL_QUIT)
-                    quit = true;
-                else if (ev.type == SDL_MOUSEBUTTONDOWN && planning_now &&
-                         ev.button.button == SDL_BUTTON_LEFT &&
-                         overlay_frame_point(ov, ev.button.x, ev.button.y, &at)) {
-                    apply_planning(&p, &cfg, planning_click(&plan_mode, at), &plan_mode.plan,
-                                   &paused);
-                } else if (ev.type == SDL_KEYDOWN)
-                    switch (ev.key.keysym.sym) {
-                    case SDLK_q: quit = true; break;
-                    case SDLK_ESCAPE:
-                        if (planning_now) {   /* leaves planning, the plan as it was */
-                            planning_cancel(&plan_mode);
-                            paused = false;
-                        } else {
-                            quit = true;
-                        }
-                        break;
-                    case SDLK_n: pipeline_phase_step(&p, +1); break;
-                    case SDLK_b: pipeline_phase_step(&p, -1); break;
-                    case SDLK_RETURN:
-                        if (planning_now) {
-                            apply_planning(&p, &cfg, planning_accept(&plan_mode), &plan_mode.plan,
-                                           &paused);
-                        } else {
-                            pipeline_confirm_l5(&p, NULL);
-                        }
-                        break;
-                    case SDLK_p:   /* plans on a frozen frame */
-                        planning_start(&plan_mode, cur ? &cur->guide.plan : &cfg.plan,
-                                       pipeline_phase(&p));
-                        paused = true;
-                        break;
-                    case SDLK_s:
-                        save_plan(&cfg, &o, message, sizeof message);
-                        message_until = ng_now_ns() + 4000000000LL;
-                        break;
-                    case SDLK_r:
-                        if (recorder_active(rec.rec))
-                            recording_stop(&rec, "stopped by the user (R)", message, sizeof message);
-                        else
-                            recording_start(&rec, &p, message, sizeof message);
-                        message_until = ng_now_ns() + 4000000000LL;
-                        break;
-                    case SDLK_SPACE:
-                        if (o.play)   /* replay: the file pauses, steps still show */
-                            replay_key(o.play, SDLK_SPACE);
-                        else
-                            paused = !paused;
-                        break;
-                    case SDLK_h: help = !help; break;
-                    case SDLK_f: overlay_toggle_fullscreen(ov); break;
-                    default:
-                        if (o.play)
-                            replay_key(o.play, ev.key.keysym.sym);
-                        break;
+        while (SDL_PollEvent(&ev)) {
+            bool planning_now = plan_mode.step != PLANNING_OFF;
+            ng_vec2 at;
+            if (ev.type == SDL_QUIT)
+                quit = true;
+            else if (ev.type == SDL_MOUSEBUTTONDOWN && planning_now &&
+                     ev.button.button == SDL_BUTTON_LEFT &&
+                     overlay_frame_point(ov, ev.button.x, ev.button.y, &at)) {
+                apply_planning(&p, &cfg, planning_click(&plan_mode, at), &plan_mode.plan,
+                               &paused);
+            } else if (ev.type == SDL_KEYDOWN)
+                switch (ev.key.keysym.sym) {
+                case SDLK_q: quit = true; break;
+                case SDLK_ESCAPE:
+                    if (planning_now) {   /* leaves planning, the plan as it was */
+                        planning_cancel(&plan_mode);
+                        paused = false;
+                    } else {
+                        quit = true;
                     }
-            } while (SDL_PollEvent(&ev));
+                    break;
+                case SDLK_n: pipeline_phase_step(&p, +1); break;
+                case SDLK_b: pipeline_phase_step(&p, -1); break;
+                case SDLK_RETURN:
+                    if (planning_now) {
+                        apply_planning(&p, &cfg, planning_accept(&plan_mode), &plan_mode.plan,
+                                       &paused);
+                    } else {
+                        pipeline_confirm_l5(&p, NULL);
+                    }
+                    break;
+                case SDLK_p:   /* plans on a frozen frame */
+                    planning_start(&plan_mode, cur ? &cur->guide.plan : &cfg.plan,
+                                   pipeline_phase(&p));
+                    paused = true;
+                    break;
+                case SDLK_s:
+                    save_plan(&cfg, &o, message, sizeof message);
+                    message_until = ng_now_ns() + 4000000000LL;
+                    break;
+                case SDLK_r:
+                    if (recorder_active(rec.rec))
+                        recording_stop(&rec, "stopped by the user (R)", message, sizeof message);
+                    else
+                        recording_start(&rec, &p, message, sizeof message);
+                    message_until = ng_now_ns() + 4000000000LL;
+                    break;
+                case SDLK_SPACE:
+                    if (o.play)   /* replay: the file pauses, steps still show */
+                        replay_key(o.play, SDLK_SPACE);
+                    else
+                        paused = !paused;
+                    break;
+                case SDLK_h: help = !help; break;
+                case SDLK_f: overlay_toggle_fullscreen(ov); break;
+                default:
+                    if (o.play)
+                        replay_key(o.play, ev.key.keysym.sym);
+                    break;
+                }
         }
         for (int sig; (sig = signal_pending(sfd));) {
             if (sig == SIGHUP) {
@@ -558,6 +563,7 @@ int run_main(ng_config cfg, run_opts *opts)
     overlay_free(ov);
     source_close(src);
     close(sfd);
+    main_wake_close(&wake);
     if (tel)
         fclose(tel);
     if (start_rc)
