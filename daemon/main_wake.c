@@ -3,13 +3,18 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-int main_wake_init(main_wake *w)
+int main_wake_init(main_wake *w, ng_errbuf *err)
 {
     w->fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    return w->fd < 0 ? -1 : 0;
+    if (w->fd < 0) {
+        ng_err_add(err, "eventfd: %s", strerror(errno));
+        return -1;
+    }
+    return 0;
 }
 
 void main_wake_close(main_wake *w)

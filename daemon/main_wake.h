@@ -12,12 +12,14 @@
 
 #include <stdbool.h>
 
+#include "util/errbuf.h"
+
 typedef struct {
     int fd;   /* eventfd; -1 when closed */
 } main_wake;
 
-/* 0, or -1 with errno. */
-int main_wake_init(main_wake *w);
+/* 0, or -1 with why in err. */
+int main_wake_init(main_wake *w, ng_errbuf *err);
 void main_wake_close(main_wake *w);
 /* From any thread; wakes one wait (several before it wake it once). */
 void main_wake_signal(main_wake *w);

@@ -250,13 +250,6 @@ int run_main(ng_config cfg, run_opts *opts)
         return 2;
     }
     int sfd = signals_setup();   /* before any thread starts, so all inherit the mask */
-    main_wake wake = { .fd = -1 };
-    if (sfd < 0 || main_wake_init(&wake) < 0) {
-        fprintf(stderr, "needleguide: run: %s: %s\n", sfd < 0 ? "signalfd" : "eventfd", strerror(errno));
-        if (sfd >= 0)
-            close(sfd);
-        return 1;
-    }
     int64_t t_start = ng_now_ns();
     ng_source_opts so;
     source_opts_default(&so);
@@ -274,7 +267,6 @@ int run_main(ng_config cfg, run_opts *opts)
     if (!src) {
         fprintf(stderr, "needleguide: run: %s", err.text);
         close(sfd);
-        main_wake_close(&wake);
         return 2;
     }
     FILE *tel = NULL;
@@ -283,7 +275,6 @@ int run_main(ng_config cfg, run_opts *opts)
                 strerror(errno));
         source_close(src);
         close(sfd);
-        main_wake_close(&wake);
         return 2;
     }
     if (tel)
@@ -304,7 +295,6 @@ int run_main(ng_config cfg, run_opts *opts)
         if (tel) fclose(tel);
         source_close(src);
         close(sfd);
-        main_wake_close(&wake);
         return 1;
     }
     NG_INFO("run", "source %s, %dx%d at %.3g fps, %s", cfg.source, src->width, src->height,
@@ -315,7 +305,8 @@ int run_main(ng_config cfg, run_opts *opts)
                 "identifiers on the scanner's screen will be in the recording");
     recording rec;
     pipeline p;
-    if (recording_init(&rec, &cfg, src) < 0 ||
+    main_wake wake = { .fd = -1 };
+    if (recording_init(&rec, &cfg, src) < 0 || main_wake_init(&wake, &err) < 0 ||
         pipeline_start(&p, &cfg, src,
                        &(pipeline_io){ .telemetry = tel, .rec = rec.rec, .plans = o.plans,
                                        .nplans = o.nplans },

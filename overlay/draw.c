@@ -25,6 +25,22 @@ static void stroke_widths(float width, float *core, float *outer)
 
 static SDL_Color halo_of(SDL_Color c) { return (SDL_Color){ 0, 0, 0, (Uint8)(c.a * HALO_ALPHA) }; }
 
+/* Opaque colour is written, not blended: the software renderer blends pixel by pixel whatever
+ * the alpha when the blend mode says so. The renderer's mode is BLEND otherwise, and after the
+ * draw call that follows this (the caller sets it back). */
+static void blend_for(SDL_Renderer *r, SDL_Color c)
+{
+    SDL_SetRenderDrawBlendMode(r, c.a == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
+}
+
+void draw_fill_rect(SDL_Renderer *r, SDL_Rect rc, SDL_Color c)
+{
+    SDL_SetRenderDrawColor(r, c.r, c.g, c.b, c.a);
+    blend_for(r, c);
+    SDL_RenderFillRect(r, &rc);
+    SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
+}
+
 /* Long strokes go as a strip of pieces this long: the software renderer fills each triangle
  * through a buffer the size of its bounding box, so one long diagonal triangle costs its whole
  * box (the plan and the needle at 1080p took 5 ms, 2 ms in pieces), short ones about their own
@@ -69,8 +85,7 @@ static void strip(SDL_Renderer *r, const ng_vec2 *pts, int rows, SDL_Color c, bo
         v[nv++] = vtx(pts[i * 4 + 1], c);
         v[nv++] = vtx(pts[i * 4 + 2], c);
     }
-    if (c.a == 255)   /* opaque: written, not blended */
-        SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_NONE);
+    blend_for(r, c);
     SDL_RenderGeometry(r, NULL, v, nv, idx, ni);
     SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
 }

@@ -17,5 +17,7 @@ void draw_circle(SDL_Renderer *r, ng_vec2 centre, float radius, float width, SDL
 void draw_dashed_circle(SDL_Renderer *r, ng_vec2 centre, float radius, float width, int n,
                         SDL_Color c);
 void draw_crosshair(SDL_Renderer *r, ng_vec2 centre, float size, float width, SDL_Color c);
+/* A filled rectangle; an opaque colour is written, not blended. */
+void draw_fill_rect(SDL_Renderer *r, SDL_Rect rc, SDL_Color c);
 
 #endif

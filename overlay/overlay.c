@@ -203,16 +203,7 @@ static void layout(overlay *ov)
     ov->off_y = (ov->win_h - ov->frame_h * ov->scale) / 2;
 }
 
-/* An opaque fill is a plain fill: the software renderer blends pixel by pixel whatever the
- * alpha, when the blend mode says so. */
-static void fill(overlay *ov, SDL_Rect rc, SDL_Color c)
-{
-    SDL_SetRenderDrawColor(ov->renderer, c.r, c.g, c.b, c.a);
-    if (c.a == 255)
-        SDL_SetRenderDrawBlendMode(ov->renderer, SDL_BLENDMODE_NONE);
-    SDL_RenderFillRect(ov->renderer, &rc);
-    SDL_SetRenderDrawBlendMode(ov->renderer, SDL_BLENDMODE_BLEND);
-}
+static void fill(overlay *ov, SDL_Rect rc, SDL_Color c) { draw_fill_rect(ov->renderer, rc, c); }
 
 /* Text at (x, y) on bg (text_cache_get), wrapped at wrap px when wrap > 0; returns its
  * height. */

@@ -14,7 +14,8 @@ static void test_wake_before_and_during_the_wait(void **s)
 {
     (void)s;
     main_wake w;
-    assert_int_equal(main_wake_init(&w), 0);
+    ng_errbuf err = { 0 };
+    assert_int_equal(main_wake_init(&w, &err), 0);
     assert_false(main_wake_wait(&w, -1, 0));   /* nothing yet */
     main_wake_signal(&w);
     main_wake_signal(&w);
@@ -36,7 +37,8 @@ static void test_woken_by_another_thread(void **s)
 {
     (void)s;
     main_wake w;
-    assert_int_equal(main_wake_init(&w), 0);
+    ng_errbuf err = { 0 };
+    assert_int_equal(main_wake_init(&w, &err), 0);
     pthread_t th;
     pthread_create(&th, NULL, wake_later, &w);
     /* woken, not timed out: the ten seconds would be the failure */
@@ -56,7 +58,8 @@ static void test_a_signal_ends_the_wait(void **s)
     int sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
     assert_true(sfd >= 0);
     main_wake w;
-    assert_int_equal(main_wake_init(&w), 0);
+    ng_errbuf err = { 0 };
+    assert_int_equal(main_wake_init(&w, &err), 0);
     raise(SIGUSR1);
     assert_true(main_wake_wait(&w, sfd, 10000));
     struct signalfd_siginfo si;
