@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/vector_clones.h"
+
 int line_scan_init(line_scan *s, int nang, int rho_max)
 {
     s->nang = nang;
@@ -30,6 +32,7 @@ void line_scan_clear(line_scan *s)
     memset(s->count, 0, n * sizeof *s->count);
 }
 
+NG_VECTOR_CLONES
 void line_scan_add(line_scan *s, const float *val, const float *xs, const float *ys, int n,
                    const double *ang, int a0, int a1)
 {

@@ -4,6 +4,8 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "util/vector_clones.h"
+
 int ridge_init(ridge_map *r, int w, int h)
 {
     size_t n = (size_t)w * (size_t)h;
@@ -27,6 +29,7 @@ void ridge_free(ridge_map *r)
 }
 
 /* Separable Gaussian blur with clamped edges. */
+NG_VECTOR_CLONES
 static void blur(ridge_map *r, const float *in, float *out, double sigma)
 {
     int k = (int)ceil(3 * sigma);
@@ -92,6 +95,7 @@ void ridge_smooth(ridge_map *r, const float *img, double sigma)
 
 /* One row inside the border (x = 1 .. w-2; row[-w] and row[w] are the rows either side),
  * written as straight arithmetic so that it runs as vector code. */
+NG_VECTOR_CLONES
 static void hessian_row(const float *row, int w, float norm, float *restrict st,
                         float *restrict c2, float *restrict s2)
 {

@@ -5,6 +5,7 @@
 #include "tracking/ridge.h"
 #include "tracking/track_filter.h"
 #include "util/box_average.h"
+#include "util/vector_clones.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -216,6 +217,7 @@ static void downsample(tracker *t, const uint8_t *luma, int stride, int fw, int 
 
 /* Brightness above the local mean over ~1.5 mm: echoes stand out of the slowly varying
  * tissue level; dark pixels give nothing. */
+NG_VECTOR_CLONES
 static void local_contrast(tracker *t)
 {
     int w = t->w, h = t->h, W = w + 1;
