@@ -6,7 +6,18 @@
 #ifndef NG_VECTOR_CLONES_H
 #define NG_VECTOR_CLONES_H
 
-#if defined(__x86_64__) && defined(__has_attribute)
+/* Not under ThreadSanitizer: the resolvers run while the program is being loaded, before TSan's
+ * runtime is up, and instrumented they crash there (the sanitizer builds check correctness, and
+ * the baseline loops are the same arithmetic). */
+#if defined(__SANITIZE_THREAD__)
+#define NG_NO_VECTOR_CLONES
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define NG_NO_VECTOR_CLONES
+#endif
+#endif
+
+#if defined(__x86_64__) && defined(__has_attribute) && !defined(NG_NO_VECTOR_CLONES)
 #if __has_attribute(target_clones)
 #define NG_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
 #endif
