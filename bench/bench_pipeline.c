@@ -1,7 +1,8 @@
 /* make bench: the daemon's own live loop (run_main: capture thread, processing thread, the main
- * thread drawing with SDL's software renderer on the dummy driver) fed by a paced capture card
- * at 640x480, 1280x720 and 1920x1080 in YUYV and NV12. Each configuration runs in a process of
- * its own (its CPU time and peak memory are its own). Prints a table, writes JSON.
+ * thread drawing as the headless daemon does, SDL's software renderer on a surface of its own)
+ * fed by a paced capture card at 640x480, 1280x720 and 1920x1080 in YUYV and NV12. Each
+ * configuration runs in a process of its own (its CPU time and peak memory are its own). Prints
+ * a table, writes JSON.
  *   bench_pipeline [--seconds S] [--fps F] [--out results.json] [--only WxH/FMT] */
 #include <getopt.h>
 #include <json-c/json.h>
@@ -238,7 +239,7 @@ int main(int argc, char **argv)
     json_object_object_add(root, "fps", json_object_new_double(fps));
     json_object_object_add(root, "seconds", json_object_new_double(seconds));
     json_object_object_add(root, "cores", json_object_new_int((int)sysconf(_SC_NPROCESSORS_ONLN)));
-    json_object_object_add(root, "renderer", json_object_new_string("SDL software renderer, dummy video driver (no scan-out)"));
+    json_object_object_add(root, "renderer", json_object_new_string("SDL software renderer on the headless daemon's own surface (nothing shown)"));
     json_object_object_add(root, "pipeline", arr);
     json_object *floor = convert_floor_run(1920, 1080, 50, stdout);
     if (floor)

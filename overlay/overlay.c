@@ -25,10 +25,11 @@ enum { F_SMALL, F_BODY, F_BIG, F_COUNT };
 static const int font_pt[F_COUNT] = { FONT_SMALL, FONT_BODY, FONT_BIG };
 
 struct overlay {
-    SDL_Window *window;
+    SDL_Window *window;       /* none when headless: the screen is drawn into canvas */
+    SDL_Surface *canvas;      /* headless: the screen, read back for recordings and snapshots */
     SDL_Renderer *renderer;
     SDL_Texture *video;
-    ng_converter conv;        /* captured frames into the video texture, on this thread */
+    ng_converter conv;        /* captured frames into the video texture or the canvas, here */
     TTF_Font *font[F_COUNT];
     text_cache *texts;        /* of those fonts at their present size */
     double font_ui;           /* the UI scale the fonts are sized for */
@@ -92,17 +93,28 @@ overlay *overlay_new(const overlay_opts *o, int frame_w, int frame_h, ng_errbuf 
         w = frame_w + (int)lround(PANEL_W * ui);
         h = frame_h;
     }
-    Uint32 flags = SDL_WINDOW_RESIZABLE | (o->fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
-    ov->window = SDL_CreateWindow("needleguide", SDL_WINDOWPOS_UNDEFINED, SDL_WINDOWPOS_UNDEFINED,
-                                  w, h, flags);
-    if (!ov->window) {
-        ng_err_add(err, "display: cannot create window: %s", SDL_GetError());
-        goto fail;
+    if (o->headless) {
+        /* Nothing shows a headless screen, so it is drawn into a surface of ours, not a window
+         * SDL would copy it into: a frame is then converted straight into the screen. */
+        ov->canvas = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_RGB888);
+        if (!ov->canvas) {
+            ng_err_add(err, "display: cannot create a %dx%d screen: %s", w, h, SDL_GetError());
+            goto fail;
+        }
+        ov->renderer = SDL_CreateSoftwareRenderer(ov->canvas);
+    } else {
+        Uint32 flags = SDL_WINDOW_RESIZABLE | (o->fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
+        ov->window = SDL_CreateWindow("needleguide", SDL_WINDOWPOS_UNDEFINED,
+                                      SDL_WINDOWPOS_UNDEFINED, w, h, flags);
+        if (!ov->window) {
+            ng_err_add(err, "display: cannot create window: %s", SDL_GetError());
+            goto fail;
+        }
+        /* No vsync: presenting must never hold back the newest frame. */
+        ov->renderer = SDL_CreateRenderer(ov->window, -1, 0);
+        if (!ov->renderer)
+            ov->renderer = SDL_CreateRenderer(ov->window, -1, SDL_RENDERER_SOFTWARE);
     }
-    /* No vsync: presenting must never hold back the newest frame. */
-    ov->renderer = SDL_CreateRenderer(ov->window, -1, o->headless ? SDL_RENDERER_SOFTWARE : 0);
-    if (!ov->renderer)
-        ov->renderer = SDL_CreateRenderer(ov->window, -1, SDL_RENDERER_SOFTWARE);
     if (!ov->renderer) {
         ng_err_add(err, "display: cannot create renderer: %s", SDL_GetError());
         goto fail;
@@ -136,6 +148,7 @@ void overlay_free(overlay *ov)
     if (ov->video) SDL_DestroyTexture(ov->video);
     if (ov->renderer) SDL_DestroyRenderer(ov->renderer);
     if (ov->window) SDL_DestroyWindow(ov->window);
+    if (ov->canvas) SDL_FreeSurface(ov->canvas);
     for (int i = 0; i < F_COUNT; i++)
         if (ov->font[i])
             TTF_CloseFont(ov->font[i]);
@@ -147,6 +160,8 @@ void overlay_free(overlay *ov)
 
 void overlay_toggle_fullscreen(overlay *ov)
 {
+    if (!ov->window)   /* headless: no screen to fill */
+        return;
     bool full = SDL_GetWindowFlags(ov->window) & SDL_WINDOW_FULLSCREEN_DESKTOP;
     SDL_SetWindowFullscreen(ov->window, full ? 0 : SDL_WINDOW_FULLSCREEN_DESKTOP);
 }
@@ -162,7 +177,12 @@ bool overlay_frame_point(const overlay *ov, int win_x, int win_y, ng_vec2 *out)
     return true;
 }
 
-void overlay_window_position(overlay *ov, int *x, int *y) { SDL_GetWindowPosition(ov->window, x, y); }
+void overlay_window_position(overlay *ov, int *x, int *y)
+{
+    *x = *y = 0;
+    if (ov->window)
+        SDL_GetWindowPosition(ov->window, x, y);
+}
 
 const char *overlay_instruction(ng_phase p)
 {
@@ -524,22 +544,44 @@ static void draw_banners(overlay *ov, const overlay_view *v, picture pic)
 
 void overlay_present(overlay *ov) { SDL_RenderPresent(ov->renderer); }
 
-/* The view's frame into the video texture: a captured frame converted straight into it (on the
- * software renderer, the texture's own pixels; one pass over the picture instead of a
- * conversion and a copy), ARGB copied. False if it could not be. */
-static bool upload(overlay *ov, const overlay_view *v)
+/* Headless at 1:1 on whole pixels: the frame goes straight into the screen, not through the
+ * video texture (a conversion and then a copy of the whole picture). */
+static bool straight_into_canvas(const overlay *ov)
+{
+    return ov->canvas && ov->scale == 1 && ov->off_x == floor(ov->off_x) &&
+           ov->off_y == floor(ov->off_y);
+}
+
+/* The view's frame converted (a captured frame) or copied (ARGB) into pixels, pitch bytes a
+ * row. */
+static bool frame_into(overlay *ov, const overlay_view *v, void *pixels, int pitch)
 {
     if (!v->frame)
-        return SDL_UpdateTexture(ov->video, NULL, v->argb, v->stride) == 0;
+        return SDL_ConvertPixels(v->width, v->height, SDL_PIXELFORMAT_RGB888, v->argb, v->stride,
+                                 SDL_PIXELFORMAT_RGB888, pixels, pitch) == 0;
+    const uint8_t *luma;
+    int luma_stride;
+    return convert_frame(&ov->conv, v->frame, pixels, pitch, &luma, &luma_stride) == 0;
+}
+
+/* The view's frame into the screen: straight into the canvas, or into the video texture (on
+ * the software renderer, the texture's own pixels) and copied from there. False if it could
+ * not be. */
+static bool put_video(overlay *ov, const overlay_view *v, const SDL_FRect *dst)
+{
+    if (straight_into_canvas(ov)) {
+        SDL_RenderFlush(ov->renderer);   /* the bars queued before reach a pixel into it */
+        uint8_t *at = (uint8_t *)ov->canvas->pixels + (size_t)dst->y * (size_t)ov->canvas->pitch +
+                      (size_t)dst->x * 4;
+        return frame_into(ov, v, at, ov->canvas->pitch);
+    }
     void *pixels;
     int pitch;
     if (SDL_LockTexture(ov->video, NULL, &pixels, &pitch) != 0)
         return false;
-    const uint8_t *luma;
-    int luma_stride;
-    int rc = convert_frame(&ov->conv, v->frame, pixels, pitch, &luma, &luma_stride);
+    bool ok = frame_into(ov, v, pixels, pitch);
     SDL_UnlockTexture(ov->video);
-    return rc == 0;
+    return ok && SDL_RenderCopyF(ov->renderer, ov->video, NULL, dst) == 0;
 }
 
 /* Black where the video and the panel do not draw (all of the video's side when there is no
@@ -573,18 +615,20 @@ void overlay_draw(overlay *ov, const overlay_view *v)
     SDL_FRect dst = { (float)ov->off_x, (float)ov->off_y, (float)(ov->frame_w * ov->scale),
                       (float)(ov->frame_h * ov->scale) };
     picture pic = picture_of(v);
-    bool video = pic != PIC_NO_FRAME && v->width == ov->frame_w && v->height == ov->frame_h &&
-                 upload(ov, v);
-    if (!video)   /* a frame of another size, or one that could not be converted: no picture, */
-        pic = PIC_NO_FRAME;   /* and no needle over the black */
-    trust tr = trust_of(pic);
+    bool video = pic != PIC_NO_FRAME && v->width == ov->frame_w && v->height == ov->frame_h;
     clear_around(ov, video ? &dst : NULL);
-    if (video) {
-        SDL_RenderCopyF(r, ov->video, NULL, &dst);
-        if (tr == TRUST_NONE) {   /* the last frame, dimmed: it is not live */
-            SDL_SetRenderDrawColor(r, 0, 0, 0, OVERLAY_DIM_ALPHA);
-            SDL_RenderFillRectF(r, &dst);
-        }
+    if (video && !put_video(ov, v, &dst)) {
+        /* one that could not be converted: no picture, and no needle over the black */
+        draw_fill_rect(r, (SDL_Rect){ (int)dst.x, (int)dst.y, (int)ceilf(dst.w), (int)ceilf(dst.h) },
+                       (SDL_Color){ 0, 0, 0, 255 });
+        video = false;
+    }
+    if (!video)   /* a frame of another size, or none */
+        pic = PIC_NO_FRAME;
+    trust tr = trust_of(pic);
+    if (video && tr == TRUST_NONE) {   /* the last frame, dimmed: it is not live */
+        SDL_SetRenderDrawColor(r, 0, 0, 0, OVERLAY_DIM_ALPHA);
+        SDL_RenderFillRectF(r, &dst);
     }
     draw_plan(ov, v, tr);
     draw_needle(ov, v, tr);

@@ -22,7 +22,7 @@
 typedef struct {
     bool headless;
     bool fullscreen;
-    int width, height;       /* window size; 0: the frame's plus the panel */
+    int width, height;       /* window (headless: screen) size; 0: the frame's plus the panel */
     const char *font_path;   /* NULL: DejaVu Sans */
 } overlay_opts;
 

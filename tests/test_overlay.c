@@ -288,6 +288,39 @@ static void test_captured_frame_drawn_as_its_argb(void **s)
     frame_free(nv12);
 }
 
+/* The video lands on the screen pixel for pixel at 1:1 (headless, it is written straight into
+ * the screen): a frame whose every pixel differs from its neighbours, read back exactly above
+ * and below the ROI where nothing is drawn over it, and almost everywhere else. */
+static void test_video_placed_pixel_for_pixel(void **s)
+{
+    (void)s;
+    static uint8_t pat[W * H * 4];
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++) {
+            uint8_t *p = pat + (y * W + x) * 4;
+            p[0] = (uint8_t)(x * 7 + y * 13);
+            p[1] = (uint8_t)(x * 3 + y * 5 + 40);
+            p[2] = (uint8_t)(x ^ y);
+            p[3] = 255;
+        }
+    overlay_view v = base_view();
+    v.argb = pat;
+    SDL_Surface *img = render(&v, "pattern");
+    long same = 0;
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++) {
+            const uint8_t *p = pat + (y * W + x) * 4;
+            Uint8 r, g, b;
+            image_rgb(img, x, y, &r, &g, &b);
+            bool eq = r == p[2] && g == p[1] && b == p[0];
+            if (y < v.roi.y - 4 || y > v.roi.y + v.roi.h + 4)   /* clear of every mark */
+                assert_true(eq);
+            same += eq;
+        }
+    assert_true(same > (long)W * H * 9 / 10);
+    SDL_FreeSurface(img);
+}
+
 static void test_not_found_draws_no_needle(void **s)
 {
     (void)s;
@@ -491,6 +524,25 @@ static void test_golden_large_window(void **s)
     assert_non_null(ov);
 }
 
+/* Headless there is no window: the screen keeps its size when fullscreen is asked for (a config
+ * reload, the f key), and the window's position reads as the origin. */
+static void test_headless_screen_keeps_its_size(void **s)
+{
+    (void)s;
+    int w0, h0, w1, h1, x = -1, y = -1;
+    overlay_output_size(ov, &w0, &h0);
+    assert_int_equal(h0, H);
+    assert_true(w0 > W);   /* the frame and the panel */
+    overlay_toggle_fullscreen(ov);
+    overlay_draw(ov, &(overlay_view){ 0 });
+    overlay_output_size(ov, &w1, &h1);
+    assert_int_equal(w1, w0);
+    assert_int_equal(h1, h0);
+    overlay_window_position(ov, &x, &y);
+    assert_int_equal(x, 0);
+    assert_int_equal(y, 0);
+}
+
 /* Up to 4K: the screen is filled, text grows with it, the video is centred at its aspect. */
 static void test_4k_layout(void **s)
 {
@@ -533,6 +585,7 @@ int main(void)
         cmocka_unit_test(test_frozen_or_lost_shows_no_needle_and_is_dimmed),
         cmocka_unit_test(test_black_where_no_video),
         cmocka_unit_test(test_captured_frame_drawn_as_its_argb),
+        cmocka_unit_test(test_video_placed_pixel_for_pixel),
         cmocka_unit_test(test_not_found_draws_no_needle),
         cmocka_unit_test(test_unanchored_targets_are_dashed),
         cmocka_unit_test(test_recording_in_the_hud),
@@ -541,6 +594,7 @@ int main(void)
         cmocka_unit_test(test_snapshot_error),
         cmocka_unit_test(test_golden_default_size),
         cmocka_unit_test(test_golden_large_window),
+        cmocka_unit_test(test_headless_screen_keeps_its_size),
         cmocka_unit_test(test_4k_layout),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
