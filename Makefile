@@ -59,14 +59,15 @@ TESTS := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 
 
 .PHONY: install uninstall
-.PHONY: all help demo fuzz fuzz-run soak check check-plain check-san check-tsan check-v4l2 check-systemd bench bench-tracking calibrate-confidence test-run clean
+.PHONY: all help demo fuzz fuzz-run soak check check-plain check-san check-tsan check-baseline check-v4l2 check-systemd bench bench-tracking calibrate-confidence test-run clean
 all: $(BIN)
 
 help:
 	@echo "make            build $(BIN)"
 	@echo "make demo       run the daemon ~10 s on the built-in simulated scan; writes a PNG and telemetry"
-	@echo "make check      all tests: plain, under ASan+UBSan, and V4L2 against vivid in a qemu VM"
+	@echo "make check      all tests: plain, ASan+UBSan, TSan, the baseline CPU's loops, V4L2 and systemd in a qemu VM"
 	@echo "make check-tsan the threaded tests and the daemon under ThreadSanitizer"
+	@echo "make check-baseline  the tracker's x86-64 baseline loops (not AVX2) under qemu-user"
 	@echo "make check-v4l2 only the real-kernel V4L2 scenarios (tests/vm/)"
 	@echo "make check-systemd  the installed service under systemd in the test VM (tests/vm/)"
 	@echo "make fuzz       each libFuzzer target for FUZZ_SECONDS (default 60) with clang, ASan+UBSan"
@@ -195,7 +196,25 @@ check-tsan:
 	@if [ -n "$$(ls build/tsan/reports)" ]; then cat build/tsan/reports/*; \
 	  echo "check-tsan: ThreadSanitizer reports above"; exit 1; fi
 
-check: check-plain check-san check-tsan check-v4l2 check-systemd
+# The tracker's hottest loops are built twice (util/vector_clones.h) and this machine runs the AVX2
+# build; CPUs without AVX2 (Atom, Celeron boards) run the x86-64 baseline's. That one is tested
+# here under qemu-user with qemu's plain x86-64 CPU model: the blur and the Hessian to the bit
+# against plain arithmetic (test_ridge, which first checks that the CPU it sees has no AVX2), the
+# line scan, and the tracker's stages on synthetic frames.
+BASELINE_TESTS := $(patsubst %,build/tests/test_%,ridge line_scan tracker_stages)
+check-baseline:
+	@if [ "$$(uname -m)" != x86_64 ]; then \
+	  echo "check-baseline: SKIPPED — not an x86-64 machine: no AVX2 clones built"; exit 0; fi; \
+	if ! command -v qemu-x86_64 >/dev/null; then \
+	  echo "check-baseline: SKIPPED — qemu-x86_64 missing (scripts/deps.sh installs qemu-user)"; \
+	  exit 0; fi; \
+	$(MAKE) BUILD=build $(BASELINE_TESTS) && \
+	for t in $(BASELINE_TESTS); do \
+	  echo "== $$t under qemu-x86_64 -cpu qemu64"; \
+	  NG_EXPECT_BASELINE_CPU=1 qemu-x86_64 -cpu qemu64 $$t || exit 1; \
+	done
+
+check: check-plain check-san check-tsan check-baseline check-v4l2 check-systemd
 
 # Installation: the binary, the systemd unit and its user, the man page, an example config (an
 # existing one is kept), the README. PREFIX and DESTDIR as usual.

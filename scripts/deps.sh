@@ -13,6 +13,7 @@ libcmocka-dev libjpeg-dev libavutil-dev libavformat-dev libavcodec-dev libswscal
 libsystemd-dev systemd
 xvfb xauth
 qemu-system-x86 busybox-static cpio kmod v4l-utils
+qemu-user
 clang libclang-rt-14-dev
 "
 
