@@ -7,6 +7,7 @@
 #include "util/box_average.h"
 #include "util/vector_clones.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -265,9 +266,12 @@ static float sample_map(const tracker *t, const float *map, ng_vec2 p)
     if (p.x < -0.5 || p.y < -0.5)
         return 0;
     int x = (int)(p.x + 0.5), y = (int)(p.y + 0.5);   /* lround, without the libm call */
-    if (x >= t->w || y >= t->h || !t->corridor[y * t->w + x])
+    if (x >= t->w || y >= t->h)
         return 0;
-    return map[y * t->w + x];
+    /* read either way and chosen, not branched on: the corridor's edge is crossed too often for
+     * the branch to be predicted */
+    float v = map[y * t->w + x];
+    return t->corridor[y * t->w + x] ? v : 0.0f;
 }
 
 /* The integer steps s (within +-(w+h)) at which c0 + s*d can round into the box of pixels
@@ -506,26 +510,36 @@ static double measure_line(tracker *t, int best, int ncand, float thr, float lev
     }
 
     /* Sub-degree refinement: small turns and shifts about the centroid, keeping the line
-     * that collects the most echo. */
+     * that collects the most echo. The shifts of one turn are summed side by side, each its own
+     * sum in its own order (the same bits as one line at a time; outside a line's span it
+     * reads zeros), so that no add waits on the one before. */
     {
+        enum { SHIFTS = 9 };   /* -2 .. +2 px in half pixels */
         double best_score = -1, base_th = atan2(dir.y, dir.x);
         ng_vec2 best_c = centre, best_d = dir;
-        for (double dth = -2.0; dth <= 2.0001; dth += 0.25)
-            for (double dr = -2.0; dr <= 2.0001; dr += 0.5) {
-                double th = base_th + dth * DEG;
-                ng_vec2 d = ng_v2(cos(th), sin(th)), nn = ng_v2(-d.y, d.x);
-                ng_vec2 c0 = ng_v2_add(centre, ng_v2_scale(nn, dr));
-                double score = 0;
+        for (double dth = -2.0; dth <= 2.0001; dth += 0.25) {
+            double th = base_th + dth * DEG;
+            ng_vec2 d = ng_v2(cos(th), sin(th)), nn = ng_v2(-d.y, d.x);
+            ng_vec2 c0[SHIFTS];
+            double score[SHIFTS] = { 0 };
+            int lo = INT_MAX, hi = INT_MIN;
+            for (int k = 0; k < SHIFTS; k++) {
+                c0[k] = ng_v2_add(centre, ng_v2_scale(nn, -2.0 + 0.5 * k));
                 int s0, s1;
-                line_span(c0, d, t->corridor_box, t->w, t->h, &s0, &s1);
-                for (int s = s0; s <= s1; s++)
-                    score += sample_map(t, t->resp, ng_v2_add(c0, ng_v2_scale(d, s)));
-                if (score > best_score) {
-                    best_score = score;
-                    best_c = c0;
+                line_span(c0[k], d, t->corridor_box, t->w, t->h, &s0, &s1);
+                lo = s0 < lo ? s0 : lo;
+                hi = s1 > hi ? s1 : hi;
+            }
+            for (int s = lo; s <= hi; s++)
+                for (int k = 0; k < SHIFTS; k++)
+                    score[k] += sample_map(t, t->resp, ng_v2_add(c0[k], ng_v2_scale(d, s)));
+            for (int k = 0; k < SHIFTS; k++)
+                if (score[k] > best_score) {
+                    best_score = score[k];
+                    best_c = c0[k];
                     best_d = d;
                 }
-            }
+        }
         centre = best_c;
         dir = best_d;
         nrm = ng_v2(-dir.y, dir.x);
