@@ -619,8 +619,7 @@ void overlay_draw(overlay *ov, const overlay_view *v)
     clear_around(ov, video ? &dst : NULL);
     if (video && !put_video(ov, v, &dst)) {
         /* one that could not be converted: no picture, and no needle over the black */
-        draw_fill_rect(r, (SDL_Rect){ (int)dst.x, (int)dst.y, (int)ceilf(dst.w), (int)ceilf(dst.h) },
-                       (SDL_Color){ 0, 0, 0, 255 });
+        clear_around(ov, NULL);
         video = false;
     }
     if (!video)   /* a frame of another size, or none */

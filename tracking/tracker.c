@@ -266,12 +266,9 @@ static float sample_map(const tracker *t, const float *map, ng_vec2 p)
     if (p.x < -0.5 || p.y < -0.5)
         return 0;
     int x = (int)(p.x + 0.5), y = (int)(p.y + 0.5);   /* lround, without the libm call */
-    if (x >= t->w || y >= t->h)
+    if (x >= t->w || y >= t->h || !t->corridor[y * t->w + x])
         return 0;
-    /* read either way and chosen, not branched on: the corridor's edge is crossed too often for
-     * the branch to be predicted */
-    float v = map[y * t->w + x];
-    return t->corridor[y * t->w + x] ? v : 0.0f;
+    return map[y * t->w + x];
 }
 
 /* The integer steps s (within +-(w+h)) at which c0 + s*d can round into the box of pixels
