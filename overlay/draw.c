@@ -183,3 +183,33 @@ void draw_crosshair(SDL_Renderer *r, ng_vec2 centre, float size, float width, SD
     draw_line(r, ng_v2(centre.x - size, centre.y), ng_v2(centre.x + size, centre.y), width, c);
     draw_line(r, ng_v2(centre.x, centre.y - size), ng_v2(centre.x, centre.y + size), width, c);
 }
+
+void draw_mark(SDL_Renderer *r, const mark_shape *m, ng_vec2 centre)
+{
+    if (m->ring_width > 0 && m->ring_dashes > 0)
+        draw_dashed_circle(r, centre, m->ring_radius, m->ring_width, m->ring_dashes, m->colour);
+    else if (m->ring_width > 0)
+        draw_circle(r, centre, m->ring_radius, m->ring_width, m->colour);
+    if (m->cross_width > 0)
+        draw_crosshair(r, centre, m->cross_size, m->cross_width, m->colour);
+}
+
+/* Half the width a stroke covers, its halo included. */
+static float stroke_reach(float width)
+{
+    float core, outer;
+    stroke_widths(width + 2 * HALO, &core, &outer);
+    return outer;
+}
+
+float draw_mark_reach(const mark_shape *m)
+{
+    float reach = 0;
+    if (m->ring_width > 0)
+        reach = m->ring_radius + stroke_reach(m->ring_width);
+    if (m->cross_width > 0) {
+        /* an arm reaches half a feather past its end, and its stroke's half-width across */
+        reach = fmaxf(reach, fmaxf(m->cross_size + FEATHER / 2, stroke_reach(m->cross_width)));
+    }
+    return reach;
+}

@@ -17,6 +17,18 @@ void draw_circle(SDL_Renderer *r, ng_vec2 centre, float radius, float width, SDL
 void draw_dashed_circle(SDL_Renderer *r, ng_vec2 centre, float radius, float width, int n,
                         SDL_Color c);
 void draw_crosshair(SDL_Renderer *r, ng_vec2 centre, float size, float width, SDL_Color c);
+/* A mark that keeps its shape while it moves: a ring (solid, or of ring_dashes dashes) and a
+ * crosshair, each left out when its width is 0. */
+typedef struct {
+    float ring_radius, ring_width;
+    int ring_dashes;
+    float cross_size, cross_width;
+    SDL_Color colour;
+} mark_shape;
+
+void draw_mark(SDL_Renderer *r, const mark_shape *m, ng_vec2 centre);
+/* How far from its centre, along x or y, the mark can touch a pixel. */
+float draw_mark_reach(const mark_shape *m);
 /* A filled rectangle; an opaque colour is written, not blended. */
 void draw_fill_rect(SDL_Renderer *r, SDL_Rect rc, SDL_Color c);
 

@@ -10,6 +10,7 @@
 
 #include "capture/convert.h"
 #include "overlay/draw.h"
+#include "overlay/mark_cache.h"
 #include "overlay/text_cache.h"
 
 /* Sizes at a 540-px-high window, scaled with the window's height. */
@@ -32,6 +33,7 @@ struct overlay {
     ng_converter conv;        /* captured frames into the video texture or the canvas, here */
     TTF_Font *font[F_COUNT];
     text_cache *texts;        /* of those fonts at their present size */
+    mark_cache *marks;        /* rings and crosshairs, drawn once each */
     double font_ui;           /* the UI scale the fonts are sized for */
     int frame_w, frame_h;
     /* this screen's layout */
@@ -129,7 +131,9 @@ overlay *overlay_new(const overlay_opts *o, int frame_w, int frame_h, ng_errbuf 
         goto fail;
     }
     SDL_SetTextureBlendMode(ov->video, SDL_BLENDMODE_NONE);
-    if (!(ov->texts = text_cache_new(ov->renderer))) {
+    ov->texts = text_cache_new(ov->renderer);
+    ov->marks = mark_cache_new(ov->renderer);
+    if (!ov->texts || !ov->marks) {
         ng_err_add(err, "display: out of memory");
         goto fail;
     }
@@ -144,6 +148,7 @@ void overlay_free(overlay *ov)
     if (!ov)
         return;
     text_cache_free(ov->texts);
+    mark_cache_free(ov->marks);
     convert_free(&ov->conv);
     if (ov->video) SDL_DestroyTexture(ov->video);
     if (ov->renderer) SDL_DestroyRenderer(ov->renderer);
@@ -336,16 +341,20 @@ static void draw_plan(overlay *ov, const overlay_view *v, trust tr)
         bool hit = on && tr == TRUST_LIVE && gs->numbers.valid && gs->numbers.at_target;
         SDL_Color c = hit ? rgba(OVL_TARGET_HIT, 255) : unsure ? rgba(OVL_UNCERTAIN, 255)
                                                               : target_colour(t);
-        if (unsure) {
-            draw_dashed_circle(r, tw, tol, stroke(ov, 2.5), 16, c);
+        const mark_shape mark = { .ring_radius = tol,
+                                  .ring_width = stroke(ov, unsure ? 2.5 : hit ? 3.5 : 2),
+                                  .ring_dashes = unsure ? 16 : 0,
+                                  .cross_size = stroke(ov, 7),
+                                  .cross_width = stroke(ov, 1.5),
+                                  .colour = c };
+        mark_cache_draw(ov->marks, &mark, tw);
+        if (unsure)
             text(ov, F_BODY, (int)(tw.x + tol + px(ov, 4)), (int)(tw.y - px(ov, 10)), c, 0,
                  gs->anchored ? "confirm?" : "?");
-        } else {
-            draw_circle(r, tw, tol, stroke(ov, hit ? 3.5 : 2), c);
-        }
-        draw_crosshair(r, tw, stroke(ov, 7), stroke(ov, 1.5), c);
     }
-    draw_circle(r, e, stroke(ov, 4), stroke(ov, 2), WHITE);
+    const mark_shape entry = { .ring_radius = stroke(ov, 4), .ring_width = stroke(ov, 2),
+                               .colour = WHITE };
+    mark_cache_draw(ov->marks, &entry, e);
 }
 
 static SDL_Color needle_colour(const ng_guidance *g)
@@ -380,10 +389,13 @@ static void draw_needle(overlay *ov, const overlay_view *v, trust tr)
         /* where the shaft, carried on, reaches the target's depth */
         ng_vec2 aim = to_win(ov, g->aim);
         draw_dashed_line(r, b, aim, stroke(ov, 2), stroke(ov, 2), stroke(ov, 6), c);
-        draw_crosshair(r, aim, stroke(ov, 4), stroke(ov, 1.5), c);
+        const mark_shape cross = { .cross_size = stroke(ov, 4), .cross_width = stroke(ov, 1.5),
+                                   .colour = c };
+        mark_cache_draw(ov->marks, &cross, aim);
     }
     draw_line(r, a, b, stroke(ov, 3), c);
-    draw_circle(r, b, stroke(ov, 6), stroke(ov, 2), c);
+    const mark_shape tip = { .ring_radius = stroke(ov, 6), .ring_width = stroke(ov, 2), .colour = c };
+    mark_cache_draw(ov->marks, &tip, b);
 }
 
 static void mmss(char *buf, size_t n, double ms)

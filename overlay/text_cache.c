@@ -4,14 +4,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "overlay/texture_slots.h"
+
 #define TEXT_MAX 160   /* longer texts are rendered every time, not kept */
 
 typedef struct {
-    SDL_Texture *tex;   /* NULL: a free slot */
+    texture_slot slot;
     TTF_Font *font;
     SDL_Color colour, bg;
     int wrap, w, h;
-    unsigned long used;
     char s[TEXT_MAX];
 } entry;
 
@@ -32,11 +33,7 @@ text_cache *text_cache_new(SDL_Renderer *r)
 
 void text_cache_clear(text_cache *c)
 {
-    for (int i = 0; i < TEXT_CACHE_SIZE; i++) {
-        if (c->e[i].tex)
-            SDL_DestroyTexture(c->e[i].tex);
-        c->e[i].tex = NULL;
-    }
+    texture_slots_clear(c->e, sizeof *c->e, TEXT_CACHE_SIZE);
     if (c->once)
         SDL_DestroyTexture(c->once);
     c->once = NULL;
@@ -77,6 +74,21 @@ static bool same_colour(SDL_Color a, SDL_Color b)
     return a.r == b.r && a.g == b.g && a.b == b.b && a.a == b.a;
 }
 
+/* What a text is looked up by: its entry's fields but the string, and the string. */
+typedef struct {
+    const entry *fields;
+    const char *s;
+} lookup;
+
+static bool same_text(const void *entry_, const void *key_)
+{
+    const entry *e = entry_;
+    const lookup *k = key_;
+    return e->font == k->fields->font && e->wrap == k->fields->wrap &&
+           same_colour(e->colour, k->fields->colour) && same_colour(e->bg, k->fields->bg) &&
+           !strcmp(e->s, k->s);
+}
+
 SDL_Texture *text_cache_get(text_cache *c, TTF_Font *font, SDL_Color colour, SDL_Color bg,
                             int wrap, const char *s, int *w, int *h)
 {
@@ -88,38 +100,23 @@ SDL_Texture *text_cache_get(text_cache *c, TTF_Font *font, SDL_Color colour, SDL
             SDL_DestroyTexture(c->once);
         return c->once = render(c, font, colour, bg, wrap, s, w, h);
     }
-    entry *victim = &c->e[0];
-    for (int i = 0; i < TEXT_CACHE_SIZE; i++) {
-        entry *e = &c->e[i];
-        if (!e->tex) {
-            if (victim->tex)
-                victim = e;
-            continue;
-        }
-        if (e->font == font && e->wrap == wrap && same_colour(e->colour, colour) &&
-            same_colour(e->bg, bg) && !strcmp(e->s, s)) {
-            e->used = c->clock;
-            *w = e->w;
-            *h = e->h;
-            return e->tex;
-        }
-        if (victim->tex && e->used < victim->used)
-            victim = e;
+    const entry key = { .font = font, .colour = colour, .bg = bg, .wrap = wrap };
+    bool found;
+    entry *e = texture_slots_find(c->e, sizeof *c->e, TEXT_CACHE_SIZE, c->clock, same_text,
+                                  &(const lookup){ &key, s }, &found);
+    if (!found) {
+        e->slot.tex = render(c, font, colour, bg, wrap, s, &e->w, &e->h);
+        if (!e->slot.tex)
+            return NULL;
+        e->font = font;
+        e->colour = colour;
+        e->bg = bg;
+        e->wrap = wrap;
+        strcpy(e->s, s);
     }
-    if (victim->tex)
-        SDL_DestroyTexture(victim->tex);
-    victim->tex = render(c, font, colour, bg, wrap, s, &victim->w, &victim->h);
-    if (!victim->tex)
-        return NULL;
-    victim->font = font;
-    victim->colour = colour;
-    victim->bg = bg;
-    victim->wrap = wrap;
-    victim->used = c->clock;
-    strcpy(victim->s, s);
-    *w = victim->w;
-    *h = victim->h;
-    return victim->tex;
+    *w = e->w;
+    *h = e->h;
+    return e->slot.tex;
 }
 
 unsigned long text_cache_renders(const text_cache *c) { return c->renders; }

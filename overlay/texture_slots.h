@@ -1,0 +1,25 @@
+/* The slots of a cache of textures (texts, marks): a key found is used again, a key not found
+ * takes a free slot or the least recently used one. */
+#ifndef NG_TEXTURE_SLOTS_H
+#define NG_TEXTURE_SLOTS_H
+
+#include <SDL.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* The head of every entry of such a cache. */
+typedef struct {
+    SDL_Texture *tex;     /* NULL: a free slot */
+    unsigned long used;   /* when last found or filled */
+} texture_slot;
+
+/* Among n entries of size bytes each (each beginning with a texture_slot), the one match says
+ * holds key, stamped with now (*found true); else (*found false) a free one or the least
+ * recently used, its texture destroyed, stamped with now, for the caller to fill. */
+void *texture_slots_find(void *entries, size_t size, int n, unsigned long now,
+                         bool (*match)(const void *entry, const void *key), const void *key,
+                         bool *found);
+/* Destroys every slot's texture. */
+void texture_slots_clear(void *entries, size_t size, int n);
+
+#endif

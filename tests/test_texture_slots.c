@@ -1,0 +1,88 @@
+/* overlay/texture_slots: a key held is found and stamped; a key not held takes a free slot
+ * first, then the least recently used, whose texture is destroyed; clearing frees them all.
+ * Real SDL textures on the software renderer. */
+#include "test_util.h"
+
+#include "overlay/texture_slots.h"
+
+enum { N = 3 };
+
+typedef struct {
+    texture_slot slot;
+    int key;
+} entry;
+
+static bool same_key(const void *e, const void *key)
+{
+    return ((const entry *)e)->key == *(const int *)key;
+}
+
+static SDL_Surface *surf;
+static SDL_Renderer *ren;
+
+static int setup(void **state)
+{
+    (void)state;
+    surf = SDL_CreateRGBSurfaceWithFormat(0, 8, 8, 32, SDL_PIXELFORMAT_ARGB8888);
+    ren = surf ? SDL_CreateSoftwareRenderer(surf) : NULL;
+    return ren ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    SDL_DestroyRenderer(ren);
+    SDL_FreeSurface(surf);
+    return 0;
+}
+
+/* Finds key at time now, filling a slot not found with a new texture; returns the entry. */
+static entry *use(entry *e, int key, unsigned long now, bool *found)
+{
+    entry *got = texture_slots_find(e, sizeof *e, N, now, same_key, &key, found);
+    assert_non_null(got);
+    assert_true(got->slot.used == now);
+    if (!*found) {
+        assert_null(got->slot.tex);
+        got->slot.tex = SDL_CreateTexture(ren, SDL_PIXELFORMAT_ARGB8888,
+                                          SDL_TEXTUREACCESS_STATIC, 4, 4);
+        assert_non_null(got->slot.tex);
+        got->key = key;
+    }
+    return got;
+}
+
+static void test_found_free_then_least_recent(void **state)
+{
+    (void)state;
+    entry e[N] = { 0 };
+    bool found;
+    entry *a = use(e, 10, 1, &found);
+    assert_false(found);
+    entry *b = use(e, 20, 2, &found);
+    assert_false(found);
+    assert_ptr_not_equal(a, b);   /* a free slot, not the one in use */
+    entry *c = use(e, 30, 3, &found);
+    assert_false(found);
+    assert_ptr_equal(use(e, 10, 4, &found), a);   /* held: found, and now the most recent */
+    assert_true(found);
+    /* full: 20 is the least recently used and makes room */
+    entry *d = use(e, 40, 5, &found);
+    assert_false(found);
+    assert_ptr_equal(d, b);
+    assert_int_equal(b->key, 40);
+    use(e, 20, 6, &found);   /* gone: not found, takes 30's slot now */
+    assert_false(found);
+    assert_int_equal(c->key, 20);
+    texture_slots_clear(e, sizeof *e, N);
+    for (int i = 0; i < N; i++)
+        assert_null(e[i].slot.tex);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_found_free_then_least_recent),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
