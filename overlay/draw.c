@@ -164,13 +164,13 @@ static void arc(SDL_Renderer *r, ng_vec2 ctr, float radius, float width, double 
     ring(r, ctr, radius, width, a0, a1, c, true);
 }
 
-void draw_circle(SDL_Renderer *r, ng_vec2 centre, float radius, float width, SDL_Color c)
+static void draw_circle(SDL_Renderer *r, ng_vec2 centre, float radius, float width, SDL_Color c)
 {
     arc(r, centre, radius, width, 0, 2 * M_PI, c);
 }
 
-void draw_dashed_circle(SDL_Renderer *r, ng_vec2 centre, float radius, float width, int n,
-                        SDL_Color c)
+static void draw_dashed_circle(SDL_Renderer *r, ng_vec2 centre, float radius, float width,
+                               int n, SDL_Color c)
 {
     for (int i = 0; i < n; i++) {
         double a0 = 2 * M_PI * i / n;
@@ -178,7 +178,7 @@ void draw_dashed_circle(SDL_Renderer *r, ng_vec2 centre, float radius, float wid
     }
 }
 
-void draw_crosshair(SDL_Renderer *r, ng_vec2 centre, float size, float width, SDL_Color c)
+static void draw_crosshair(SDL_Renderer *r, ng_vec2 centre, float size, float width, SDL_Color c)
 {
     draw_line(r, ng_v2(centre.x - size, centre.y), ng_v2(centre.x + size, centre.y), width, c);
     draw_line(r, ng_v2(centre.x, centre.y - size), ng_v2(centre.x, centre.y + size), width, c);

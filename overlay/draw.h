@@ -12,13 +12,8 @@ void draw_line(SDL_Renderer *r, ng_vec2 a, ng_vec2 b, float width, SDL_Color c);
 /* Dashes of length dash separated by gap, starting at a with a dash (dots: dash ~ width). */
 void draw_dashed_line(SDL_Renderer *r, ng_vec2 a, ng_vec2 b, float width, float dash, float gap,
                       SDL_Color c);
-void draw_circle(SDL_Renderer *r, ng_vec2 centre, float radius, float width, SDL_Color c);
-/* A circle of n dashes (half of each arc drawn). */
-void draw_dashed_circle(SDL_Renderer *r, ng_vec2 centre, float radius, float width, int n,
-                        SDL_Color c);
-void draw_crosshair(SDL_Renderer *r, ng_vec2 centre, float size, float width, SDL_Color c);
-/* A mark that keeps its shape while it moves: a ring (solid, or of ring_dashes dashes) and a
- * crosshair, each left out when its width is 0. */
+/* A mark that keeps its shape while it moves: a ring (solid, or of ring_dashes dashes, half of
+ * each arc drawn) and a crosshair, each left out when its width is 0. */
 typedef struct {
     float ring_radius, ring_width;
     int ring_dashes;

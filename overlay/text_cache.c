@@ -74,19 +74,20 @@ static bool same_colour(SDL_Color a, SDL_Color b)
     return a.r == b.r && a.g == b.g && a.b == b.b && a.a == b.a;
 }
 
-/* What a text is looked up by: its entry's fields but the string, and the string. */
+/* What a text is looked up by. */
 typedef struct {
-    const entry *fields;
+    TTF_Font *font;
+    SDL_Color colour, bg;
+    int wrap;
     const char *s;
-} lookup;
+} text_key;
 
 static bool same_text(const void *entry_, const void *key_)
 {
     const entry *e = entry_;
-    const lookup *k = key_;
-    return e->font == k->fields->font && e->wrap == k->fields->wrap &&
-           same_colour(e->colour, k->fields->colour) && same_colour(e->bg, k->fields->bg) &&
-           !strcmp(e->s, k->s);
+    const text_key *k = key_;
+    return e->font == k->font && e->wrap == k->wrap && same_colour(e->colour, k->colour) &&
+           same_colour(e->bg, k->bg) && !strcmp(e->s, k->s);
 }
 
 SDL_Texture *text_cache_get(text_cache *c, TTF_Font *font, SDL_Color colour, SDL_Color bg,
@@ -100,10 +101,10 @@ SDL_Texture *text_cache_get(text_cache *c, TTF_Font *font, SDL_Color colour, SDL
             SDL_DestroyTexture(c->once);
         return c->once = render(c, font, colour, bg, wrap, s, w, h);
     }
-    const entry key = { .font = font, .colour = colour, .bg = bg, .wrap = wrap };
+    const text_key key = { font, colour, bg, wrap, s };
     bool found;
-    entry *e = texture_slots_find(c->e, sizeof *c->e, TEXT_CACHE_SIZE, c->clock, same_text,
-                                  &(const lookup){ &key, s }, &found);
+    entry *e = texture_slots_find(c->e, sizeof *c->e, TEXT_CACHE_SIZE, c->clock, same_text, &key,
+                                  &found);
     if (!found) {
         e->slot.tex = render(c, font, colour, bg, wrap, s, &e->w, &e->h);
         if (!e->slot.tex)
