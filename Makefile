@@ -200,8 +200,9 @@ check-tsan:
 # build; CPUs without AVX2 (Atom, Celeron boards) run the x86-64 baseline's. That one is tested
 # here under qemu-user with qemu's plain x86-64 CPU model: the blur and the Hessian to the bit
 # against plain arithmetic (test_ridge, which first checks that the CPU it sees has no AVX2), the
-# line scan, and the tracker's stages on synthetic frames.
-BASELINE_TESTS := $(patsubst %,build/tests/test_%,ridge line_scan tracker_stages)
+# line scan, a line's pixels and the Hough's cells to the bit against one at a time
+# (test_line_cells, the same check first), and the tracker's stages on synthetic frames.
+BASELINE_TESTS := $(patsubst %,build/tests/test_%,ridge line_scan line_cells tracker_stages)
 check-baseline:
 	@if [ "$$(uname -m)" != x86_64 ]; then \
 	  echo "check-baseline: SKIPPED — not an x86-64 machine: no AVX2 clones built"; exit 0; fi; \

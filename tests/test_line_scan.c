@@ -116,11 +116,38 @@ static void test_score_edges(void **s)
     line_scan_free(&sc);
 }
 
+/* Pixels off the scan (|rho| > rho_max) count on no line, of any direction: the scan keeps them
+ * in a cell of its own past the last line's, so that adding them needs no branch. */
+static void test_off_the_scan_counted_nowhere(void **s)
+{
+    (void)s;
+    enum { NA = 3, RMAX = 5 };
+    line_scan sc;
+    assert_int_equal(line_scan_init(&sc, NA, RMAX), 0);
+    line_scan_clear(&sc);
+    double ang[NA] = { 0, 0.1, 0.2 };   /* near horizontal: rho ~ y */
+    float v[] = { 1, 2, 4, 8, 16, 32 }, x[6] = { 0 }, y[] = { 0, -50, 50, 0, -9, 300 };
+    line_scan_add(&sc, v, x, y, 6, ang, 0, NA);
+    for (int a = 0; a < NA; a++)
+        for (int r = 0; r < sc.nrho; r++) {
+            int i = a * sc.nrho + r;
+            if (r == RMAX) {   /* rho 0: the two pixels at y = 0 */
+                assert_int_equal(sc.count[i], 2);
+                assert_float_equal(sc.sum[i], 9, 0);
+            } else {
+                assert_int_equal(sc.count[i], 0);
+                assert_float_equal(sc.sum[i], 0, 0);
+            }
+        }
+    line_scan_free(&sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_faint_line_found),
         cmocka_unit_test(test_score_edges),
+        cmocka_unit_test(test_off_the_scan_counted_nowhere),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,7 +11,7 @@ int line_scan_init(line_scan *s, int nang, int rho_max)
     s->nang = nang;
     s->rho_max = rho_max;
     s->nrho = 2 * rho_max + 1;
-    size_t n = (size_t)nang * (size_t)s->nrho;
+    size_t n = (size_t)nang * (size_t)s->nrho + 1;   /* + the cell off the scan */
     s->sum = malloc(n * sizeof *s->sum);
     s->count = malloc(n * sizeof *s->count);
     return s->sum && s->count ? 0 : -1;
@@ -27,7 +27,7 @@ void line_scan_free(line_scan *s)
 
 void line_scan_clear(line_scan *s)
 {
-    size_t n = (size_t)s->nang * (size_t)s->nrho;
+    size_t n = (size_t)s->nang * (size_t)s->nrho + 1;
     memset(s->sum, 0, n * sizeof *s->sum);
     memset(s->count, 0, n * sizeof *s->count);
 }
@@ -43,19 +43,20 @@ void line_scan_add(line_scan *s, const float *val, const float *xs, const float 
         float nx = (float)-sin(ang[a]), ny = (float)cos(ang[a]);
         float *sum = s->sum + (size_t)a * s->nrho;
         int *count = s->count + (size_t)a * s->nrho;
+        /* the cell after the last line's, where what falls off the scan goes: no branch */
+        const int off = (s->nang - a) * s->nrho;
         for (int c0 = 0; c0 < n; c0 += CHUNK) {
             int m = n - c0 < CHUNK ? n - c0 : CHUNK;
             /* The bins first, in a loop of plain arithmetic that runs as vector code: rho +
-             * rho_max + 0.5 truncated is the nearest bin; -1 off the scan. */
+             * rho_max + 0.5 truncated is the nearest bin. */
             for (int c = 0; c < m; c++) {
                 float r = nx * xs[c0 + c] + ny * ys[c0 + c] + shift;
-                bin[c] = ((r >= 0) & (r < top)) ? (int)r : -1;
+                bin[c] = ((r >= 0) & (r < top)) ? (int)r : off;
             }
-            for (int c = 0; c < m; c++)
-                if (bin[c] >= 0) {
-                    sum[bin[c]] += val[c0 + c];
-                    count[bin[c]]++;
-                }
+            for (int c = 0; c < m; c++) {
+                sum[bin[c]] += val[c0 + c];
+                count[bin[c]]++;
+            }
         }
     }
 }

@@ -8,7 +8,7 @@
 
 typedef struct {
     int nang, nrho, rho_max;   /* lines: direction a, offset rho = r - rho_max (pixels) */
-    float *sum;                /* nang x nrho: values summed along each line */
+    float *sum;                /* nang x nrho: values summed along each line (+ 1: off the scan) */
     int *count;                /* and the pixels summed */
 } line_scan;
 

@@ -1,5 +1,6 @@
 #include "tracking/tracker.h"
 
+#include "tracking/line_cells.h"
 #include "tracking/line_scan.h"
 #include "tracking/motion.h"
 #include "tracking/ridge.h"
@@ -30,6 +31,7 @@
 #define SCAN_PEAKS 2            /* lines of the line scan walked, after the Hough's */
 #define SCAN_MIN 3.0            /* and only those this far over their neighbours (noise sd) */
 #define SHAFT_GAP_MM 1.5        /* the shaft carried on to its tip across dark gaps this long */
+#define REFINE_SHIFTS 9         /* the line refinement's shifts: -2 .. +2 px in half pixels */
 
 void tracker_opts_default(tracker_opts *o, ng_rect roi, double mm_per_px, const ng_plan *plan)
 {
@@ -53,6 +55,9 @@ struct tracker {
     double px_mm;             /* mm per working pixel */
     uint8_t *img8;            /* the working image as box_average rounds it */
     float *img, *resp;          /* resp: ridge strength, finds the line */
+    float *resp_corridor;       /* resp in the corridors, 0 elsewhere and at [w * h] */
+    int *refine_idx;            /* the line refinement's samples: pixel indices (REFINE_SHIFTS
+                                 * lines of at most 2 (w + h) + 3) */
     float *contrast;            /* brightness over the local mean, walks the shaft to its tip */
     double *integral;
     ridge_map ridge;
@@ -62,6 +67,8 @@ struct tracker {
     ng_rect corridor_box;     /* the working pixels that hold them */
     int nang, nrho, rho_max;
     double *ang;              /* candidate line directions, radians, y down */
+    hough_dirs dirs;          /* and what the Hough's votes need of them */
+    int *cells;               /* one candidate's cells, one per direction */
     float *acc;
     int *cand;                /* candidate pixel indices */
     float *cand_x, *cand_y;   /* and their positions relative to the entry, */
@@ -115,6 +122,8 @@ tracker *tracker_new(const tracker_opts *o)
                                  (int)lround(MOTION_BAND_MM / t->px_mm)) == 0);
     t->resp = t->ridge.strength;
     t->contrast = malloc(n * sizeof(float));
+    t->resp_corridor = calloc(n + 1, sizeof(float));
+    t->refine_idx = malloc(sizeof(int) * REFINE_SHIFTS * (size_t)(2 * (t->w + t->h) + 3));
     t->integral = malloc((size_t)(t->w + 1) * (size_t)(t->h + 1) * sizeof(double));
     t->inside = malloc(n);
     t->cand = malloc(n * sizeof(int));
@@ -129,10 +138,19 @@ tracker *tracker_new(const tracker_opts *o)
     const ng_vec2 targets[2] = { o->plan.l4_target, o->plan.l5_target };
     int per = (int)(2 * o->angle_window_deg / ANGLE_STEP_DEG) + 1;
     t->ang = malloc(sizeof *t->ang * (size_t)(2 * per));
+    t->cells = malloc(sizeof(int) * (size_t)(2 * per));
+    if (!t->ang || !t->cells) {
+        tracker_free(t);
+        return NULL;
+    }
     for (int k = 0; k < 2; k++) {
         double base = atan2(targets[k].y - o->plan.entry.y, targets[k].x - o->plan.entry.x);
         for (int i = 0; i < per; i++)
             t->ang[t->nang++] = base + (-o->angle_window_deg + i * ANGLE_STEP_DEG) * DEG;
+    }
+    if (hough_dirs_init(&t->dirs, t->ang, t->nang, ORIENT_TOL_DEG * DEG) != 0) {
+        tracker_free(t);
+        return NULL;
     }
     t->rho_max = (int)ceil(o->corridor_mm / t->px_mm);
     track_filter_opts fo;
@@ -181,9 +199,9 @@ tracker *tracker_new(const tracker_opts *o)
     t->acc = malloc(sizeof(float) * (size_t)t->nang * (size_t)t->nrho);
     int scan_rho_max = (t->rho_max + SCAN_STEP - 1) / SCAN_STEP;
     if (line_scan_init(&t->scan, t->nang, scan_rho_max) != 0 || !t->img || !t->img8 || !ridge_ok ||
-        !t->inside || !t->cand || !t->ang || !t->acc || !t->scan_v || !t->scan_x || !t->scan_y ||
-        !t->contrast || !t->integral || !t->cand_x || !t->cand_y || !t->cand_c2 || !t->cand_s2 ||
-        !t->cand_vote) {
+        !t->inside || !t->cand || !t->acc || !t->scan_v || !t->scan_x || !t->scan_y ||
+        !t->contrast || !t->resp_corridor || !t->refine_idx || !t->integral || !t->cand_x ||
+        !t->cand_y || !t->cand_c2 || !t->cand_s2 || !t->cand_vote) {
         tracker_free(t);
         return NULL;
     }
@@ -195,9 +213,10 @@ void tracker_free(tracker *t)
     if (!t)
         return;
     free(t->img); free(t->img8); ridge_free(&t->ridge); motion_free(&t->motion); free(t->inside);
-    free(t->contrast); free(t->integral);
+    free(t->contrast); free(t->integral); free(t->resp_corridor); free(t->refine_idx);
     free(t->cand); free(t->cand_x); free(t->cand_y);
-    free(t->cand_c2); free(t->cand_s2); free(t->cand_vote); free(t->ang); free(t->acc); free(t->corridor);
+    free(t->cand_c2); free(t->cand_s2); free(t->cand_vote);
+    free(t->ang); hough_dirs_free(&t->dirs); free(t->cells); free(t->acc); free(t->corridor);
     free(t->prof);
     line_scan_free(&t->scan);
     free(t->scan_v); free(t->scan_x); free(t->scan_y);
@@ -212,8 +231,10 @@ void tracker_free(tracker *t)
 static void downsample(tracker *t, const uint8_t *luma, int stride, int fw, int fh)
 {
     box_average(luma, stride, fw, fh, t->o.roi, t->scale, t->img, t->img8);
-    for (int i = 0; i < t->w * t->h; i++)
-        t->inside[i] = t->img[i] > 20;
+    const float *restrict img = t->img;
+    uint8_t *restrict inside = t->inside;
+    for (int i = 0, n = t->w * t->h; i < n; i++)
+        inside[i] = img[i] > 20;
 }
 
 /* Brightness above the local mean over ~1.5 mm: echoes stand out of the slowly varying
@@ -507,11 +528,12 @@ static double measure_line(tracker *t, int best, int ncand, float thr, float lev
     }
 
     /* Sub-degree refinement: small turns and shifts about the centroid, keeping the line
-     * that collects the most echo. The shifts of one turn are summed side by side, each its own
-     * sum in its own order (the same bits as one line at a time; outside a line's span it
-     * reads zeros), so that no add waits on the one before. */
+     * that collects the most echo. Each line's pixels are found first (vector code), then the
+     * shifts of one turn are summed side by side, each its own sum in its own order (the same
+     * bits as one line at a time; outside a line's span it reads zeros), so that no add waits
+     * on the one before. */
     {
-        enum { SHIFTS = 9 };   /* -2 .. +2 px in half pixels */
+        enum { SHIFTS = REFINE_SHIFTS };
         double best_score = -1, base_th = atan2(dir.y, dir.x);
         ng_vec2 best_c = centre, best_d = dir;
         for (double dth = -2.0; dth <= 2.0001; dth += 0.25) {
@@ -527,9 +549,13 @@ static double measure_line(tracker *t, int best, int ncand, float thr, float lev
                 lo = s0 < lo ? s0 : lo;
                 hi = s1 > hi ? s1 : hi;
             }
-            for (int s = lo; s <= hi; s++)
+            int len = hi - lo + 1;   /* at most 2 (w + h) + 1 (line_span) */
+            int *idx = t->refine_idx;
+            for (int k = 0; k < SHIFTS && len > 0; k++)
+                line_pixels(c0[k], d, lo, len, t->w, t->h, idx + (size_t)k * len);
+            for (int j = 0; j < len; j++)
                 for (int k = 0; k < SHIFTS; k++)
-                    score[k] += sample_map(t, t->resp, ng_v2_add(c0[k], ng_v2_scale(d, s)));
+                    score[k] += t->resp_corridor[idx[k * len + j]];
             for (int k = 0; k < SHIFTS; k++)
                 if (score[k] > best_score) {
                     best_score = score[k];
@@ -699,9 +725,15 @@ void tracker_measure(tracker *t, const uint8_t *luma, int stride, int width, int
     /* Constrained Hough: lines near each planned path, voted by the strong pixels. */
     float cap = (float)(2 * sd);
     int ncand = 0;
-    for (int i = 0; i < t->w * t->h; i++)
-        if (t->resp[i] > thr && t->corridor[i])
-            t->cand[ncand++] = i;
+    const ng_rect box = t->corridor_box;   /* no corridor pixel outside it */
+    for (int y = box.y; y < box.y + box.h; y++)
+        for (int x = box.x; x < box.x + box.w; x++) {
+            int i = y * t->w + x;
+            t->cand[ncand] = i;   /* kept when it is one: no branch to mispredict */
+            ncand += (t->resp[i] > thr) & (t->corridor[i] != 0);
+            /* the ridge strength in the corridors, for the line refinement (0 at [w * h]) */
+            t->resp_corridor[i] = t->corridor[i] ? t->resp[i] : 0;
+        }
     memset(t->acc, 0, sizeof(float) * (size_t)t->nang * (size_t)t->nrho);
     for (int c = 0; c < ncand; c++) {   /* what each angle's votes read, once and in a row */
         int i = t->cand[c];
@@ -712,21 +744,14 @@ void tracker_measure(tracker *t, const uint8_t *luma, int stride, int width, int
         /* Capped votes: a short bright bone edge must not outvote a long faint shaft. */
         t->cand_vote[c] = fminf(t->resp[i] - thr, cap);
     }
-    /* A pixel votes for the lines within ORIENT_TOL_DEG of its own ridge, modulo pi: with
-     * doubled angles, cos(2 (ang - theta)) >= cos(2 tol). */
-    const float min_cos = (float)cos(2 * ORIENT_TOL_DEG * DEG);
-    for (int a = 0; a < t->nang; a++) {
-        float nx = (float)-sin(t->ang[a]), ny = (float)cos(t->ang[a]);
-        float ca = (float)cos(2 * t->ang[a]), sa = (float)sin(2 * t->ang[a]);
-        float *row = t->acc + (size_t)a * t->nrho;
-        for (int c = 0; c < ncand; c++) {
-            if (ca * t->cand_c2[c] + sa * t->cand_s2[c] < min_cos)
-                continue;
-            float rho = nx * t->cand_x[c] + ny * t->cand_y[c];
-            int k = (int)lroundf(rho) + t->rho_max;
-            if (k >= 0 && k < t->nrho)
-                row[k] += t->cand_vote[c];
-        }
+    /* Each candidate's cells first (vector code), then its votes; a cell's votes still come in
+     * the candidates' order. */
+    for (int c = 0; c < ncand; c++) {
+        hough_cells(&t->dirs, t->cand_x[c], t->cand_y[c], t->cand_c2[c], t->cand_s2[c],
+                    t->rho_max, t->cells);
+        for (int a = 0; a < t->nang; a++)
+            if (t->cells[a] >= 0)
+                t->acc[t->cells[a]] += t->cand_vote[c];
     }
     /* The strongest few lines, each walked: the line with the most votes is not always the
      * shaft (a bright stretch in the fat can tilt it off the deep part), the one that walks
