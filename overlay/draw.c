@@ -120,19 +120,6 @@ void draw_line(SDL_Renderer *r, ng_vec2 a, ng_vec2 b, float width, SDL_Color c)
     segment(r, a, b, width, c, true);
 }
 
-void draw_dashed_line(SDL_Renderer *r, ng_vec2 a, ng_vec2 b, float width, float dash, float gap,
-                      SDL_Color c)
-{
-    double len = ng_v2_dist(a, b);
-    if (len <= 0 || dash <= 0)
-        return;
-    ng_vec2 d = ng_v2_scale(ng_v2_sub(b, a), 1.0 / len);
-    for (double s = 0; s < len; s += dash + gap) {
-        double e = s + dash < len ? s + dash : len;
-        draw_line(r, ng_v2_add(a, ng_v2_scale(d, s)), ng_v2_add(a, ng_v2_scale(d, e)), width, c);
-    }
-}
-
 /* An arc from angle a0 to a1 (radians) as a feathered ring strip. */
 static void ring(SDL_Renderer *r, ng_vec2 ctr, float radius, float width, double a0, double a1,
                  SDL_Color c, bool ramp)
@@ -192,6 +179,11 @@ void draw_mark(SDL_Renderer *r, const mark_shape *m, ng_vec2 centre)
         draw_circle(r, centre, m->ring_radius, m->ring_width, m->colour);
     if (m->cross_width > 0)
         draw_crosshair(r, centre, m->cross_size, m->cross_width, m->colour);
+    if (m->dash_width > 0) {
+        ng_vec2 half = ng_v2_scale(ng_v2(cos(m->dash_angle), sin(m->dash_angle)),
+                                   m->dash_length / 2.0);
+        draw_line(r, ng_v2_sub(centre, half), ng_v2_add(centre, half), m->dash_width, m->colour);
+    }
 }
 
 /* Half the width a stroke covers, its halo included. */
@@ -210,6 +202,12 @@ float draw_mark_reach(const mark_shape *m)
     if (m->cross_width > 0) {
         /* an arm reaches half a feather past its end, and its stroke's half-width across */
         reach = fmaxf(reach, fmaxf(m->cross_size + FEATHER / 2, stroke_reach(m->cross_width)));
+    }
+    if (m->dash_width > 0) {
+        /* half a feather past each end along the dash, the stroke's half-width across it */
+        float along = m->dash_length / 2 + FEATHER / 2, across = stroke_reach(m->dash_width);
+        float c = fabsf(cosf(m->dash_angle)), s = fabsf(sinf(m->dash_angle));
+        reach = fmaxf(reach, fmaxf(c * along + s * across, s * along + c * across));
     }
     return reach;
 }

@@ -9,15 +9,14 @@
 #include "util/geom.h"
 
 void draw_line(SDL_Renderer *r, ng_vec2 a, ng_vec2 b, float width, SDL_Color c);
-/* Dashes of length dash separated by gap, starting at a with a dash (dots: dash ~ width). */
-void draw_dashed_line(SDL_Renderer *r, ng_vec2 a, ng_vec2 b, float width, float dash, float gap,
-                      SDL_Color c);
 /* A mark that keeps its shape while it moves: a ring (solid, or of ring_dashes dashes, half of
- * each arc drawn) and a crosshair, each left out when its width is 0. */
+ * each arc drawn), a crosshair, and one dash of a dashed line (dash_length long, through the
+ * centre at dash_angle radians), each left out when its width is 0. */
 typedef struct {
     float ring_radius, ring_width;
     int ring_dashes;
     float cross_size, cross_width;
+    float dash_length, dash_width, dash_angle;
     SDL_Color colour;
 } mark_shape;
 

@@ -6,9 +6,15 @@
 
 #include "overlay/texture_slots.h"
 
+/* A mark and where in its pixel its centre lies (0 or 0.5 each way), as drawn into a texture. */
+typedef struct {
+    mark_shape shape;
+    float phase_x, phase_y;
+} mark_key;
+
 typedef struct {
     texture_slot slot;
-    mark_shape shape;
+    mark_key key;
 } entry;
 
 struct mark_cache {
@@ -33,13 +39,17 @@ void mark_cache_free(mark_cache *c)
     free(c);
 }
 
-static bool same_shape(const void *entry_, const void *shape)
+static bool same_key(const void *entry_, const void *key)
 {
-    const mark_shape *a = &((const entry *)entry_)->shape, *b = shape;
+    const mark_key *ka = &((const entry *)entry_)->key, *kb = key;
+    const mark_shape *a = &ka->shape, *b = &kb->shape;
     return a->ring_radius == b->ring_radius && a->ring_width == b->ring_width &&
            a->ring_dashes == b->ring_dashes && a->cross_size == b->cross_size &&
-           a->cross_width == b->cross_width && a->colour.r == b->colour.r &&
-           a->colour.g == b->colour.g && a->colour.b == b->colour.b && a->colour.a == b->colour.a;
+           a->cross_width == b->cross_width && a->dash_length == b->dash_length &&
+           a->dash_width == b->dash_width && a->dash_angle == b->dash_angle &&
+           a->colour.r == b->colour.r && a->colour.g == b->colour.g &&
+           a->colour.b == b->colour.b && a->colour.a == b->colour.a &&
+           ka->phase_x == kb->phase_x && ka->phase_y == kb->phase_y;
 }
 
 /* Blended onto transparent pixels, a colour is left multiplied by its alpha; the copy blends
@@ -64,8 +74,8 @@ static void unpremultiply(SDL_Surface *s)
 }
 
 /* The mark on a transparent ARGB surface of its own, 2 * half px square and centred at
- * (half, half), drawn by the same code as in place. */
-static SDL_Texture *render(mark_cache *c, const mark_shape *m, int half)
+ * (half, half) plus its phase, drawn by the same code as in place. */
+static SDL_Texture *render(mark_cache *c, const mark_key *k, int half)
 {
     SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, 2 * half, 2 * half, 32,
                                                     SDL_PIXELFORMAT_ARGB8888);
@@ -76,7 +86,7 @@ static SDL_Texture *render(mark_cache *c, const mark_shape *m, int half)
     if (sr) {
         SDL_FillRect(s, NULL, 0);
         SDL_SetRenderDrawBlendMode(sr, SDL_BLENDMODE_BLEND);
-        draw_mark(sr, m, ng_v2(half, half));
+        draw_mark(sr, &k->shape, ng_v2(half + k->phase_x, half + k->phase_y));
         SDL_RenderFlush(sr);
         SDL_DestroyRenderer(sr);
         unpremultiply(s);
@@ -89,32 +99,68 @@ static SDL_Texture *render(mark_cache *c, const mark_shape *m, int half)
     return tex;
 }
 
-static SDL_Texture *texture_of(mark_cache *c, const mark_shape *m, int half)
+static SDL_Texture *texture_of(mark_cache *c, const mark_key *k, int half)
 {
     bool found;
-    entry *e = texture_slots_find(c->e, sizeof *c->e, MARK_CACHE_SIZE, ++c->clock, same_shape, m,
+    entry *e = texture_slots_find(c->e, sizeof *c->e, MARK_CACHE_SIZE, ++c->clock, same_key, k,
                                   &found);
     if (!found) {
-        e->slot.tex = render(c, m, half);
-        e->shape = *m;
+        e->slot.tex = render(c, k, half);
+        e->key = *k;
     }
     return e->slot.tex;
 }
 
-void mark_cache_draw(mark_cache *c, const mark_shape *m, ng_vec2 centre)
+/* m centred on centre: to the nearest pixel, or with half_px to the nearest half pixel (its
+ * texture then drawn with the centre in the middle of a pixel or on its corner). */
+static void draw_at(mark_cache *c, const mark_shape *m, ng_vec2 centre, bool half_px)
 {
     /* far off any screen (or not a number): nothing to see, and no pixel to round it to */
     if (!(fabs(centre.x) < 1e6 && fabs(centre.y) < 1e6))
         return;
-    int half = (int)ceilf(draw_mark_reach(m)) + 1;
-    SDL_Texture *tex = 2 * half <= MARK_CACHE_MAX_PX ? texture_of(c, m, half) : NULL;
+    int half = (int)ceilf(draw_mark_reach(m)) + 1;   /* + 1: the rounding, the phase */
+    mark_key k = { .shape = *m };
+    double x = centre.x, y = centre.y;
+    if (half_px) {
+        x = floor(2 * x + 0.5) / 2;
+        y = floor(2 * y + 0.5) / 2;
+        k.phase_x = (float)(x - floor(x));
+        k.phase_y = (float)(y - floor(y));
+        x = floor(x);
+        y = floor(y);
+    }
+    SDL_Texture *tex = 2 * half <= MARK_CACHE_MAX_PX ? texture_of(c, &k, half) : NULL;
     if (!tex) {
         draw_mark(c->r, m, centre);
         return;
     }
-    SDL_Rect dst = { (int)lround(centre.x) - half, (int)lround(centre.y) - half, 2 * half,
-                     2 * half };
+    SDL_Rect dst = { (int)lround(x) - half, (int)lround(y) - half, 2 * half, 2 * half };
     SDL_RenderCopy(c->r, tex, NULL, &dst);
+}
+
+void mark_cache_draw(mark_cache *c, const mark_shape *m, ng_vec2 centre)
+{
+    draw_at(c, m, centre, false);
+}
+
+void mark_cache_dashed_line(mark_cache *c, ng_vec2 a, ng_vec2 b, float width, float dash,
+                            float gap, SDL_Color colour)
+{
+    double len = ng_v2_dist(a, b);
+    if (len <= 0 || dash <= 0 || !(gap >= 0))
+        return;
+    ng_vec2 d = ng_v2_scale(ng_v2_sub(b, a), 1.0 / len);
+    /* Every whole dash the same mark: its direction to a quarter of a degree (turned about its
+     * centre, on the line, its ends move by under 0.03 px at 1080p's dash length). */
+    double deg = floor(atan2(d.y, d.x) * 180 / M_PI * 4 + 0.5) / 4;
+    const mark_shape m = { .dash_length = dash, .dash_width = width,
+                           .dash_angle = (float)(deg * M_PI / 180), .colour = colour };
+    for (double s = 0; s < len; s += dash + gap) {
+        if (s + dash <= len)
+            draw_at(c, &m, ng_v2_add(a, ng_v2_scale(d, s + dash / 2.0)), true);
+        else   /* the last, shorter one */
+            draw_line(c->r, ng_v2_add(a, ng_v2_scale(d, s)), b, width, colour);
+    }
 }
 
 unsigned long mark_cache_renders(const mark_cache *c) { return c->renders; }

@@ -333,7 +333,8 @@ static void draw_plan(overlay *ov, const overlay_view *v, trust tr)
          * its colour stays within 60 levels of its own over any background, so it still reads
          * as that path's colour on bone or shadow) */
         path.a = on ? 255 : 200;
-        draw_dashed_line(r, e, tw, stroke(ov, on ? 3 : 2), stroke(ov, 10), stroke(ov, 7), path);
+        mark_cache_dashed_line(ov->marks, e, tw, stroke(ov, on ? 3 : 2), stroke(ov, 10),
+                               stroke(ov, 7), path);
 
         /* A target the anatomy no longer holds, or one waiting for confirmation, is dashed:
          * never a confident mark on the wrong place. */
@@ -376,7 +377,8 @@ static void draw_needle(overlay *ov, const overlay_view *v, trust tr)
     const ng_guidance *g = &v->guide.numbers;
     if (k->confidence < TRACK_CONFIDENT || tr != TRUST_LIVE || !g->valid) {
         /* Uncertain or not current: grey and dashed, never a confident line. */
-        draw_dashed_line(r, a, b, stroke(ov, 2.5), stroke(ov, 7), stroke(ov, 7), rgba(OVL_UNCERTAIN, 255));
+        mark_cache_dashed_line(ov->marks, a, b, stroke(ov, 2.5), stroke(ov, 7), stroke(ov, 7),
+                               rgba(OVL_UNCERTAIN, 255));
         return;
     }
     if (!v->guide.anchored) {
@@ -388,7 +390,7 @@ static void draw_needle(overlay *ov, const overlay_view *v, trust tr)
     if (g->miss_valid && v->guide.numbers.remaining_mm > 0) {
         /* where the shaft, carried on, reaches the target's depth */
         ng_vec2 aim = to_win(ov, g->aim);
-        draw_dashed_line(r, b, aim, stroke(ov, 2), stroke(ov, 2), stroke(ov, 6), c);
+        mark_cache_dashed_line(ov->marks, b, aim, stroke(ov, 2), stroke(ov, 2), stroke(ov, 6), c);
         const mark_shape cross = { .cross_size = stroke(ov, 4), .cross_width = stroke(ov, 1.5),
                                    .colour = c };
         mark_cache_draw(ov->marks, &cross, aim);

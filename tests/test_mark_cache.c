@@ -23,6 +23,8 @@ static const mark_shape AIM = { .cross_size = 8, .cross_width = 3,
                                 .colour = { 230, 60, 60, 255 } };
 static const mark_shape FADED = { .ring_radius = 20, .ring_width = 4,
                                   .colour = { 80, 160, 255, 170 } };
+static const mark_shape DASH = { .dash_length = 22, .dash_width = 6.75f, .dash_angle = 0.6f,
+                                 .colour = { 0, 220, 255, 255 } };
 
 /* A screen with a busy background: every channel varies, so a wrong blend shows. */
 typedef struct {
@@ -100,12 +102,133 @@ static int copy_against_drawing(const mark_shape *m, ng_vec2 at_drawn, ng_vec2 a
 static void test_copy_looks_as_drawn(void **state)
 {
     (void)state;
-    const mark_shape *marks[] = { &TARGET, &UNSURE, &TIP, &AIM, &FADED };
+    const mark_shape *marks[] = { &TARGET, &UNSURE, &TIP, &AIM, &FADED, &DASH };
     for (size_t i = 0; i < sizeof marks / sizeof *marks; i++) {
         int d = copy_against_drawing(marks[i], ng_v2(120, 100), ng_v2(120, 100));
         printf("mark %zu: copy within %d levels of the drawing\n", i, d);
         assert_true(d <= COPY_TOL);
     }
+}
+
+/* Dashes from a to b drawn in place, stroke by stroke, as the overlay drew them before. */
+static void dashes_in_place(SDL_Renderer *r, ng_vec2 a, ng_vec2 b, float width, float dash,
+                            float gap, SDL_Color c)
+{
+    double len = ng_v2_dist(a, b);
+    ng_vec2 d = ng_v2_scale(ng_v2_sub(b, a), 1.0 / len);
+    for (double s = 0; s < len; s += dash + gap) {
+        double e = s + dash < len ? s + dash : len;
+        draw_line(r, ng_v2_add(a, ng_v2_scale(d, s)), ng_v2_add(a, ng_v2_scale(d, e)), width, c);
+    }
+}
+
+static int dashes_against_drawing(ng_vec2 a, ng_vec2 b, float width, float dash, float gap,
+                                  SDL_Color col, int *differing)
+{
+    screen drawn = screen_new(), copied = screen_new();
+    dashes_in_place(drawn.r, a, b, width, dash, gap, col);
+    mark_cache *c = mark_cache_new(copied.r);
+    assert_non_null(c);
+    mark_cache_dashed_line(c, a, b, width, dash, gap, col);
+    int d = max_diff(&drawn, &copied, differing);
+    mark_cache_free(c);
+    screen_free(drawn);
+    screen_free(copied);
+    return d;
+}
+
+static void test_dashes_look_as_drawn(void **state)
+{
+    (void)state;
+    int differing;
+    /* dash centres on half pixels, along x: each copy exactly where the drawing put it */
+    int d = dashes_against_drawing(ng_v2(20.5, 50.5), ng_v2(200.5, 50.5), 6.75f, 10, 7,
+                                   (SDL_Color){ 0, 220, 255, 255 }, &differing);
+    printf("dashes along x, centres on half pixels: within %d levels\n", d);
+    assert_true(d <= COPY_TOL);
+    d = dashes_against_drawing(ng_v2(20, 150), ng_v2(200, 150), 4.5f, 10, 7,
+                               (SDL_Color){ 160, 90, 220, 200 }, &differing);
+    printf("dashes along x, translucent, centres on whole pixels: within %d levels\n", d);
+    assert_true(d <= COPY_TOL);
+}
+
+/* The centre of what a screen changed over the plain background, weighted by how much. */
+static ng_vec2 centre_of_change(const screen *plain, const screen *sc)
+{
+    double sw = 0, sx = 0, sy = 0;
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++) {
+            Uint32 p = px(plain, x, y), q = px(sc, x, y);
+            int d = 0;
+            for (int sh = 0; sh < 24; sh += 8)
+                d = fmax(d, abs((int)((p >> sh) & 0xff) - (int)((q >> sh) & 0xff)));
+            sw += d;
+            sx += d * (x + 0.5);
+            sy += d * (y + 0.5);
+        }
+    return ng_v2(sx / sw, sy / sw);
+}
+
+/* Anywhere and at any angle, a dash copied to the nearest half pixel lies where the dash drawn
+ * in place does, to what the two roundings allow: the copy's, a quarter pixel each way, and the
+ * software renderer's own (it snaps vertices to half pixels). A pixel off is told apart. */
+static void test_dash_lands_where_drawn(void **state)
+{
+    (void)state;
+    uint32_t seed = 99;
+    double worst = 0, sum = 0;
+    for (int i = 0; i < 24; i++) {
+        seed = seed * 1664525u + 1013904223u;
+        double ang = (seed >> 8) / (double)(1u << 24) * 2 * M_PI;
+        ng_vec2 a = ng_v2(100 + (seed & 0xff) / 256.0, 90 + ((seed >> 8) & 0xff) / 256.0);
+        ng_vec2 b = ng_v2_add(a, ng_v2(22 * cos(ang), 22 * sin(ang)));   /* one dash */
+        ng_vec2 past = ng_v2_add(a, ng_v2(22.1 * cos(ang), 22.1 * sin(ang)));   /* and no more */
+        SDL_Color col = { 0, 220, 255, 255 };
+        screen plain = screen_new(), drawn = screen_new(), copied = screen_new(),
+               off = screen_new();
+        const screen *all[] = { &plain, &drawn, &copied, &off };
+        for (int k = 0; k < 4; k++)   /* a flat grey: the centre of change is the dash's own */
+            SDL_FillRect(all[k]->s, NULL, 0x505050);
+        draw_line(drawn.r, a, b, 6.75f, col);
+        draw_line(off.r, ng_v2_add(a, ng_v2(1, 0)), ng_v2_add(b, ng_v2(1, 0)), 6.75f, col);
+        mark_cache *c = mark_cache_new(copied.r);
+        mark_cache_dashed_line(c, a, past, 6.75f, 22, 10, col);
+        assert_int_equal(mark_cache_renders(c), 1);   /* copied, not drawn in place */
+        ng_vec2 cd = centre_of_change(&plain, &drawn), cc = centre_of_change(&plain, &copied);
+        ng_vec2 co = centre_of_change(&plain, &off);
+        double e = fmax(fabs(cd.x - cc.x), fabs(cd.y - cc.y));
+        worst = fmax(worst, e);
+        sum += e;
+        assert_true(e <= 0.65);
+        assert_true(fabs(co.x - cd.x) > 0.7);
+        mark_cache_free(c);
+        screen_free(plain);
+        screen_free(drawn);
+        screen_free(copied);
+        screen_free(off);
+    }
+    printf("24 dashes: copies within %.2f px of the drawing, %.2f on average\n", worst, sum / 24);
+    assert_true(sum / 24 <= 0.25);
+}
+
+/* A line's whole dashes take at most a texture for each of the four half-pixel places; drawn
+ * again, none. */
+static void test_dashes_rendered_once(void **state)
+{
+    (void)state;
+    screen sc = screen_new();
+    mark_cache *c = mark_cache_new(sc.r);
+    mark_cache_dashed_line(c, ng_v2(10.3, 20.6), ng_v2(230.1, 180.9), 4, 10, 7,
+                           (SDL_Color){ 255, 255, 0, 255 });
+    unsigned long n = mark_cache_renders(c);
+    assert_true(n >= 1 && n <= 4);
+    mark_cache_dashed_line(c, ng_v2(10.3, 20.6), ng_v2(230.1, 180.9), 4, 10, 7,
+                           (SDL_Color){ 255, 255, 0, 255 });
+    mark_cache_dashed_line(c, ng_v2(12.3, 21.6), ng_v2(232.1, 181.9), 4, 10, 7,
+                           (SDL_Color){ 255, 255, 0, 255 });   /* moved: the same textures */
+    assert_int_equal(mark_cache_renders(c), n);
+    mark_cache_free(c);
+    screen_free(sc);
 }
 
 static void test_copy_lands_on_nearest_pixel(void **state)
@@ -154,7 +277,7 @@ static void test_copy_clipped_at_the_edge(void **state)
 static void test_reach_bounds_the_mark(void **state)
 {
     (void)state;
-    const mark_shape *marks[] = { &TARGET, &UNSURE, &TIP, &AIM, &FADED };
+    const mark_shape *marks[] = { &TARGET, &UNSURE, &TIP, &AIM, &FADED, &DASH };
     for (size_t i = 0; i < sizeof marks / sizeof *marks; i++) {
         const double cx = 120.5, cy = 100.5;   /* off the pixel grid: the worst rounding */
         screen plain = screen_new(), drawn = screen_new();
@@ -245,6 +368,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_copy_looks_as_drawn),
         cmocka_unit_test(test_copy_lands_on_nearest_pixel),
+        cmocka_unit_test(test_dashes_look_as_drawn),
+        cmocka_unit_test(test_dash_lands_where_drawn),
+        cmocka_unit_test(test_dashes_rendered_once),
         cmocka_unit_test(test_copy_clipped_at_the_edge),
         cmocka_unit_test(test_reach_bounds_the_mark),
         cmocka_unit_test(test_same_mark_rendered_once),
