@@ -533,16 +533,15 @@ static double measure_line(tracker *t, int best, int ncand, float thr, float lev
      * bits as one line at a time; outside a line's span it reads zeros), so that no add waits
      * on the one before. */
     {
-        enum { SHIFTS = REFINE_SHIFTS };
         double best_score = -1, base_th = atan2(dir.y, dir.x);
         ng_vec2 best_c = centre, best_d = dir;
         for (double dth = -2.0; dth <= 2.0001; dth += 0.25) {
             double th = base_th + dth * DEG;
             ng_vec2 d = ng_v2(cos(th), sin(th)), nn = ng_v2(-d.y, d.x);
-            ng_vec2 c0[SHIFTS];
-            double score[SHIFTS] = { 0 };
+            ng_vec2 c0[REFINE_SHIFTS];
+            double score[REFINE_SHIFTS] = { 0 };
             int lo = INT_MAX, hi = INT_MIN;
-            for (int k = 0; k < SHIFTS; k++) {
+            for (int k = 0; k < REFINE_SHIFTS; k++) {
                 c0[k] = ng_v2_add(centre, ng_v2_scale(nn, -2.0 + 0.5 * k));
                 int s0, s1;
                 line_span(c0[k], d, t->corridor_box, t->w, t->h, &s0, &s1);
@@ -551,12 +550,12 @@ static double measure_line(tracker *t, int best, int ncand, float thr, float lev
             }
             int len = hi - lo + 1;   /* at most 2 (w + h) + 1 (line_span) */
             int *idx = t->refine_idx;
-            for (int k = 0; k < SHIFTS && len > 0; k++)
+            for (int k = 0; k < REFINE_SHIFTS && len > 0; k++)
                 line_pixels(c0[k], d, lo, len, t->w, t->h, idx + (size_t)k * len);
             for (int j = 0; j < len; j++)
-                for (int k = 0; k < SHIFTS; k++)
+                for (int k = 0; k < REFINE_SHIFTS; k++)
                     score[k] += t->resp_corridor[idx[k * len + j]];
-            for (int k = 0; k < SHIFTS; k++)
+            for (int k = 0; k < REFINE_SHIFTS; k++)
                 if (score[k] > best_score) {
                     best_score = score[k];
                     best_c = c0[k];
