@@ -28,8 +28,47 @@ void ridge_free(ridge_map *r)
     free(r->smooth);
 }
 
-/* Separable Gaussian blur with clamped edges. */
+/* Eight floats, loaded and stored anywhere (4-byte aligned): the blur's accumulator. GCC's
+ * vector extension; the baseline build does it as two SSE halves. */
+typedef float f8 __attribute__((vector_size(32), aligned(4)));
+
+/* out[x] = sum over i of g[i] * taps[i][x] for x in 0 .. n-1, the taps added in order onto 0
+ * (as a scalar loop would). Outputs go 32 at a time, four registers kept through all the taps:
+ * four additions in flight, where one register would wait on its previous addition at each. */
 NG_VECTOR_CLONES
+static void weigh_taps(const float *const *taps, const float *g, int ntaps, int n,
+                       float *restrict out)
+{
+    int x = 0;
+    for (; x + 32 <= n; x += 32) {
+        f8 a0 = { 0 }, a1 = { 0 }, a2 = { 0 }, a3 = { 0 };
+        for (int i = 0; i < ntaps; i++) {
+            const float *t = taps[i] + x, gi = g[i];
+            a0 += gi * *(const f8 *)t;
+            a1 += gi * *(const f8 *)(t + 8);
+            a2 += gi * *(const f8 *)(t + 16);
+            a3 += gi * *(const f8 *)(t + 24);
+        }
+        *(f8 *)(out + x) = a0;
+        *(f8 *)(out + x + 8) = a1;
+        *(f8 *)(out + x + 16) = a2;
+        *(f8 *)(out + x + 24) = a3;
+    }
+    for (; x + 8 <= n; x += 8) {
+        f8 acc = { 0 };
+        for (int i = 0; i < ntaps; i++)
+            acc += g[i] * *(const f8 *)(taps[i] + x);
+        *(f8 *)(out + x) = acc;
+    }
+    for (; x < n; x++) {
+        float acc = 0;
+        for (int i = 0; i < ntaps; i++)
+            acc += g[i] * taps[i][x];
+        out[x] = acc;
+    }
+}
+
+/* Separable Gaussian blur with clamped edges. */
 static void blur(ridge_map *r, const float *in, float *out, double sigma)
 {
     int k = (int)ceil(3 * sigma);
@@ -42,11 +81,11 @@ static void blur(ridge_map *r, const float *in, float *out, double sigma)
         g[i] /= sum;
     int w = r->w, h = r->h;
     int x0 = k < w ? k : w, x1 = w - k > x0 ? w - k : x0;   /* the interior: no clamping */
-    /* rows: clamped at the edges; through the interior a tap at a time along the row, which
-     * the compiler turns into vector code (each output's sum in the same order either way) */
+    const float *taps[31];
+    /* rows: clamped at the edges; the interior reads each tap shifted along the row */
     for (int y = 0; y < h; y++) {
-        const float *restrict row = in + (size_t)y * w;
-        float *restrict o = r->tmp + (size_t)y * w;
+        const float *row = in + (size_t)y * w;
+        float *o = r->tmp + (size_t)y * w;
         for (int x = 0; x < w; x++) {
             if (x == x0)
                 x = x1;   /* the interior comes below */
@@ -59,26 +98,19 @@ static void blur(ridge_map *r, const float *in, float *out, double sigma)
             }
             o[x] = a;
         }
-        for (int x = x0; x < x1; x++)
-            o[x] = 0;
-        for (int i = -k; i <= k; i++) {
-            float gi = g[i + k];
-            for (int x = x0; x < x1; x++)
-                o[x] += gi * row[x + i];
-        }
+        if (x1 == x0)
+            continue;   /* a row no wider than the kernel: no interior */
+        for (int i = -k; i <= k; i++)
+            taps[i + k] = row + x0 + i;   /* x0 is k: the first tap starts at the row's start */
+        weigh_taps(taps, g, 2 * k + 1, x1 - x0, o + x0);
     }
-    /* columns, a row at a time so the inner loop runs along memory */
+    /* columns: the rows above and below, clamped at the edges */
     for (int y = 0; y < h; y++) {
-        float *restrict o = out + (size_t)y * w;
-        for (int x = 0; x < w; x++)
-            o[x] = 0;
         for (int i = -k; i <= k; i++) {
             int yy = y + i < 0 ? 0 : y + i >= h ? h - 1 : y + i;
-            const float *restrict src = r->tmp + (size_t)yy * w;
-            float gi = g[i + k];
-            for (int x = 0; x < w; x++)
-                o[x] += gi * src[x];
+            taps[i + k] = r->tmp + (size_t)yy * w;
         }
+        weigh_taps(taps, g, 2 * k + 1, w, out + (size_t)y * w);
     }
 }
 
