@@ -24,7 +24,7 @@
 #include "util/clock.h"
 #include "util/log.h"
 
-#define BENCH_FRAMES 24     /* distinct frames the card plays in a loop (memory: ~75 MB at 1080p) */
+#define BENCH_FRAMES 24     /* distinct frames the card plays in a loop (memory: 75-100 MB at 1080p) */
 #define SCRIPT_START_S 6.0  /* from the needle's way to the L4 target: something to track */
 
 typedef struct {
@@ -81,14 +81,17 @@ static int run_config(const bench_config *bc, double seconds, double fps, int fd
     sim_params_default(&sp);
     sim_renderer *r = sim_renderer_new(&layout, &sp, 7);
     ng_frame *frames[BENCH_FRAMES];
+    ng_frame *rendered = frame_alloc(NG_PIX_I420, bc->width, bc->height);
     for (int i = 0; i < BENCH_FRAMES; i++) {
         sim_state s;
         sim_script_state(&layout, SCRIPT_START_S + i / fps, &s);
-        frames[i] = frame_alloc(NG_PIX_I420, bc->width, bc->height);
-        if (!r || !frames[i])
+        if (!r || !rendered)
             return 1;
-        sim_render(r, &s, (uint64_t)i, frames[i]);
+        sim_render(r, &s, (uint64_t)i, rendered);
+        if (!(frames[i] = paced_card_format(rendered, bc->fmt)))
+            return 1;
     }
+    frame_free(rendered);
     sim_renderer_free(r);
     paced_card card = { .fmt = bc->fmt, .width = bc->width, .height = bc->height,
                         .frames = frames, .nframes = BENCH_FRAMES };

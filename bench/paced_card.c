@@ -1,11 +1,28 @@
 #include "bench/paced_card.h"
 
 #include <libyuv.h>
+#include <string.h>
 #include <time.h>
 
 #include "util/clock.h"
 
 static paced_card *the_card;
+
+ng_frame *paced_card_format(const ng_frame *in, ng_pixfmt fmt)
+{
+    ng_frame *f = frame_alloc(fmt, in->width, in->height);
+    if (!f)
+        return NULL;
+    const uint8_t *const *p = (const uint8_t *const *)in->plane;
+    const int *st = in->stride;
+    if (fmt == NG_PIX_YUYV)
+        I420ToYUY2(p[0], st[0], p[1], st[1], p[2], st[2], f->plane[0], f->stride[0], in->width,
+                   in->height);
+    else
+        I420ToNV12(p[0], st[0], p[1], st[1], p[2], st[2], f->plane[0], f->stride[0], f->plane[1],
+                   f->stride[1], in->width, in->height);
+    return f;
+}
 
 void paced_card_use(paced_card *card)
 {
@@ -60,13 +77,7 @@ static ng_source_status card_next(ng_source *src, ng_frame **out, ng_errbuf *err
         ng_err_add(err, "bench: out of memory");
         return NG_SRC_ERROR;
     }
-    const uint8_t *const *p = (const uint8_t *const *)in->plane;
-    const int *st = in->stride;
-    if (c->fmt == NG_PIX_YUYV)
-        I420ToYUY2(p[0], st[0], p[1], st[1], p[2], st[2], f->plane[0], f->stride[0], c->width, c->height);
-    else
-        I420ToNV12(p[0], st[0], p[1], st[1], p[2], st[2], f->plane[0], f->stride[0], f->plane[1],
-                   f->stride[1], c->width, c->height);
+    memcpy(f->data, in->data, f->size);   /* the copy out of the card's buffer */
     f->seq = s->n++;
     f->t_capture_ns = deadline;
     c->delivered = s->n;

@@ -1,6 +1,7 @@
 #include "capture/convert.h"
 
 #include <libyuv.h>
+#include <stdbool.h>
 #include <stdlib.h>
 
 void convert_init(ng_converter *c)
@@ -28,41 +29,36 @@ static uint8_t *grow(uint8_t **buf, size_t *cap, size_t need)
     return *buf;
 }
 
-int convert_for_display(ng_frame *f, ng_frame **shown, const uint8_t **luma, int *luma_stride)
+/* Luma of a packed 4:2:2 frame into the converter's luma buffer: NULL when out of memory. */
+static const uint8_t *packed_luma(ng_converter *c, const ng_frame *f)
 {
-    ng_frame *out = NULL;
+    int w = f->width, h = f->height;
+    uint8_t *y = grow(&c->luma, &c->luma_cap, (size_t)w * h);
+    if (!y)
+        return NULL;
+    int rc = f->fmt == NG_PIX_YUYV ? YUY2ToY(f->plane[0], f->stride[0], y, w, w, h)
+                                   : UYVYToY(f->plane[0], f->stride[0], y, w, w, h);
+    return rc ? NULL : y;
+}
+
+int convert_for_display(ng_converter *c, ng_frame *f, ng_frame **shown, const uint8_t **luma,
+                        int *luma_stride)
+{
     switch (f->fmt) {
     case NG_PIX_I420: case NG_PIX_I422: case NG_PIX_I444: case NG_PIX_GREY: case NG_PIX_NV12:
-        out = frame_ref(f);
+        *luma = f->plane[0];
+        *luma_stride = f->stride[0];
         break;
     case NG_PIX_YUYV:
-    case NG_PIX_UYVY: {
-        if (!(out = frame_alloc(NG_PIX_I422, f->width, f->height)))
+    case NG_PIX_UYVY:
+        if (!(*luma = packed_luma(c, f)))
             return -1;
-        uint8_t *const *q = out->plane;
-        const int *qs = out->stride;
-        if ((f->fmt == NG_PIX_YUYV
-                 ? YUY2ToI422(f->plane[0], f->stride[0], q[0], qs[0], q[1], qs[1], q[2], qs[2],
-                              f->width, f->height)
-                 : UYVYToI422(f->plane[0], f->stride[0], q[0], qs[0], q[1], qs[1], q[2], qs[2],
-                              f->width, f->height)) != 0) {
-            frame_free(out);
-            return -1;
-        }
-        out->seq = f->seq;
-        out->t_capture_ns = f->t_capture_ns;
-        out->t_dequeued_ns = f->t_dequeued_ns;
-        out->full_range = f->full_range;
-        out->matrix = f->matrix;
-        out->pts_ms = f->pts_ms;
+        *luma_stride = f->width;
         break;
-    }
     default:
         return 1;
     }
-    *shown = out;
-    *luma = out->plane[0];
-    *luma_stride = out->stride[0];
+    *shown = frame_ref(f);
     return 0;
 }
 
@@ -74,6 +70,26 @@ static const struct YuvConstants *matrix_of(const ng_frame *f)
     return f->full_range ? &kYuvJPEGConstants : &kYuvI601Constants;
 }
 
+/* A packed 4:2:2 row to ARGB under a matrix: libyuv's YUY2ToARGB and UYVYToARGB take BT.601
+ * only, its row functions (row.h) any matrix. Picked as libyuv picks them for the CPU it runs
+ * on; the _Any_ forms take any width. */
+typedef void packed_row_fn(const uint8_t *src, uint8_t *argb, const struct YuvConstants *m,
+                           int width);
+
+static packed_row_fn *packed_row(ng_pixfmt fmt)
+{
+    bool yuyv = fmt == NG_PIX_YUYV;
+#if defined(HAS_YUY2TOARGBROW_AVX2) && defined(HAS_UYVYTOARGBROW_AVX2)
+    if (TestCpuFlag(kCpuHasAVX2))
+        return yuyv ? YUY2ToARGBRow_Any_AVX2 : UYVYToARGBRow_Any_AVX2;
+#endif
+#if defined(HAS_YUY2TOARGBROW_SSSE3) && defined(HAS_UYVYTOARGBROW_SSSE3)
+    if (TestCpuFlag(kCpuHasSSSE3))
+        return yuyv ? YUY2ToARGBRow_Any_SSSE3 : UYVYToARGBRow_Any_SSSE3;
+#endif
+    return yuyv ? YUY2ToARGBRow_C : UYVYToARGBRow_C;
+}
+
 int convert_frame(ng_converter *c, const ng_frame *f, uint8_t *argb, int argb_stride,
                   const uint8_t **luma, int *luma_stride)
 {
@@ -81,6 +97,12 @@ int convert_frame(ng_converter *c, const ng_frame *f, uint8_t *argb, int argb_st
     const uint8_t *const *p = (const uint8_t *const *)f->plane;
     const int *s = f->stride;
     int w = f->width, h = f->height, cw = (w + 1) / 2, ch = (h + 1) / 2;
+    const uint8_t *unused_luma;
+    int unused_stride;
+    if (!luma) {   /* not wanted */
+        luma = &unused_luma;
+        luma_stride = &unused_stride;
+    }
     *luma = p[0];
     *luma_stride = s[0];
     switch (f->fmt) {
@@ -91,17 +113,14 @@ int convert_frame(ng_converter *c, const ng_frame *f, uint8_t *argb, int argb_st
     case NG_PIX_NV12: return NV12ToARGBMatrix(p[0], s[0], p[1], s[1], argb, argb_stride, m, w, h);
     case NG_PIX_YUYV:
     case NG_PIX_UYVY: {
-        /* Through planar 4:2:2 so the declared matrix applies (libyuv's packed paths are
-         * BT.601 only). */
-        uint8_t *y = grow(&c->scratch, &c->scratch_cap, (size_t)w * h + 2 * (size_t)cw * h);
-        if (!y)
-            return -1;
-        uint8_t *u = y + (size_t)w * h, *v = u + (size_t)cw * h;
-        int rc = f->fmt == NG_PIX_YUYV ? YUY2ToI422(p[0], s[0], y, w, u, cw, v, cw, w, h)
-                                       : UYVYToI422(p[0], s[0], y, w, u, cw, v, cw, w, h);
-        *luma = y;
+        /* one pass, the packed rows straight to ARGB; the luma only for a caller that wants it */
+        packed_row_fn *row = packed_row(f->fmt);
+        for (int y = 0; y < h; y++)
+            row(p[0] + (size_t)y * s[0], argb + (size_t)y * argb_stride, m, w);
+        if (luma == &unused_luma)
+            return 0;
         *luma_stride = w;
-        return rc ? rc : I422ToARGBMatrix(y, w, u, cw, v, cw, argb, argb_stride, m, w, h);
+        return (*luma = packed_luma(c, f)) ? 0 : -1;
     }
     case NG_PIX_RGB24:
     case NG_PIX_BGR24: {

@@ -228,7 +228,7 @@ static processed_frame *process_one(pipeline *p, ng_frame *f, int64_t taken_ns)
     out->height = f->height;
     int luma_stride;
     const uint8_t *luma;
-    int rc = convert_for_display(f, &out->captured, &luma, &luma_stride);
+    int rc = convert_for_display(&p->conv, f, &out->captured, &luma, &luma_stride);
     if (rc == 1) {   /* JPEG, RGB: converted here, once */
         out->stride = f->width * 4;
         out->argb = malloc((size_t)out->stride * (size_t)f->height);

@@ -573,9 +573,7 @@ static bool frame_into(overlay *ov, const overlay_view *v, void *pixels, int pit
     if (!v->frame)
         return SDL_ConvertPixels(v->width, v->height, SDL_PIXELFORMAT_RGB888, v->argb, v->stride,
                                  SDL_PIXELFORMAT_RGB888, pixels, pitch) == 0;
-    const uint8_t *luma;
-    int luma_stride;
-    return convert_frame(&ov->conv, v->frame, pixels, pitch, &luma, &luma_stride) == 0;
+    return convert_frame(&ov->conv, v->frame, pixels, pitch, NULL, NULL) == 0;
 }
 
 /* The view's frame into the screen: straight into the canvas, or into the video texture (on
