@@ -82,11 +82,11 @@ static int run_config(const bench_config *bc, double seconds, double fps, int fd
     sim_renderer *r = sim_renderer_new(&layout, &sp, 7);
     ng_frame *frames[BENCH_FRAMES];
     ng_frame *rendered = frame_alloc(NG_PIX_I420, bc->width, bc->height);
+    if (!r || !rendered)
+        return 1;
     for (int i = 0; i < BENCH_FRAMES; i++) {
         sim_state s;
         sim_script_state(&layout, SCRIPT_START_S + i / fps, &s);
-        if (!r || !rendered)
-            return 1;
         sim_render(r, &s, (uint64_t)i, rendered);
         if (!(frames[i] = paced_card_format(rendered, bc->fmt)))
             return 1;

@@ -97,9 +97,10 @@ int convert_frame(ng_converter *c, const ng_frame *f, uint8_t *argb, int argb_st
     const uint8_t *const *p = (const uint8_t *const *)f->plane;
     const int *s = f->stride;
     int w = f->width, h = f->height, cw = (w + 1) / 2, ch = (h + 1) / 2;
+    const bool want_luma = luma != NULL;
     const uint8_t *unused_luma;
     int unused_stride;
-    if (!luma) {   /* not wanted */
+    if (!want_luma) {
         luma = &unused_luma;
         luma_stride = &unused_stride;
     }
@@ -117,7 +118,7 @@ int convert_frame(ng_converter *c, const ng_frame *f, uint8_t *argb, int argb_st
         packed_row_fn *row = packed_row(f->fmt);
         for (int y = 0; y < h; y++)
             row(p[0] + (size_t)y * s[0], argb + (size_t)y * argb_stride, m, w);
-        if (luma == &unused_luma)
+        if (!want_luma)
             return 0;
         *luma_stride = w;
         return (*luma = packed_luma(c, f)) ? 0 : -1;

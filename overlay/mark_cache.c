@@ -47,9 +47,8 @@ static bool same_key(const void *entry_, const void *key)
            a->ring_dashes == b->ring_dashes && a->cross_size == b->cross_size &&
            a->cross_width == b->cross_width && a->dash_length == b->dash_length &&
            a->dash_width == b->dash_width && a->dash_angle == b->dash_angle &&
-           a->colour.r == b->colour.r && a->colour.g == b->colour.g &&
-           a->colour.b == b->colour.b && a->colour.a == b->colour.a &&
-           ka->phase_x == kb->phase_x && ka->phase_y == kb->phase_y;
+           texture_slots_same_colour(a->colour, b->colour) && ka->phase_x == kb->phase_x &&
+           ka->phase_y == kb->phase_y;
 }
 
 /* Blended onto transparent pixels, a colour is left multiplied by its alpha; the copy blends

@@ -69,11 +69,6 @@ static SDL_Texture *render(text_cache *c, TTF_Font *font, SDL_Color colour, SDL_
     return tex;
 }
 
-static bool same_colour(SDL_Color a, SDL_Color b)
-{
-    return a.r == b.r && a.g == b.g && a.b == b.b && a.a == b.a;
-}
-
 /* What a text is looked up by. */
 typedef struct {
     TTF_Font *font;
@@ -86,8 +81,9 @@ static bool same_text(const void *entry_, const void *key_)
 {
     const entry *e = entry_;
     const text_key *k = key_;
-    return e->font == k->font && e->wrap == k->wrap && same_colour(e->colour, k->colour) &&
-           same_colour(e->bg, k->bg) && !strcmp(e->s, k->s);
+    return e->font == k->font && e->wrap == k->wrap &&
+           texture_slots_same_colour(e->colour, k->colour) &&
+           texture_slots_same_colour(e->bg, k->bg) && !strcmp(e->s, k->s);
 }
 
 SDL_Texture *text_cache_get(text_cache *c, TTF_Font *font, SDL_Color colour, SDL_Color bg,

@@ -21,5 +21,10 @@ void *texture_slots_find(void *entries, size_t size, int n, unsigned long now,
                          bool *found);
 /* Destroys every slot's texture. */
 void texture_slots_clear(void *entries, size_t size, int n);
+/* For the caches' match functions: the same colour, alpha included. */
+static inline bool texture_slots_same_colour(SDL_Color a, SDL_Color b)
+{
+    return a.r == b.r && a.g == b.g && a.b == b.b && a.a == b.a;
+}
 
 #endif
