@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "capture/convert.h"
+#include "overlay/canvas.h"
 #include "overlay/draw.h"
 #include "overlay/mark_cache.h"
 #include "overlay/text_cache.h"
@@ -98,7 +99,7 @@ overlay *overlay_new(const overlay_opts *o, int frame_w, int frame_h, ng_errbuf 
     if (o->headless) {
         /* Nothing shows a headless screen, so it is drawn into a surface of ours, not a window
          * SDL would copy it into: a frame is then converted straight into the screen. */
-        ov->canvas = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_RGB888);
+        ov->canvas = canvas_new(w, h, SDL_PIXELFORMAT_RGB888);
         if (!ov->canvas) {
             ng_err_add(err, "display: cannot create a %dx%d screen: %s", w, h, SDL_GetError());
             goto fail;
@@ -153,7 +154,7 @@ void overlay_free(overlay *ov)
     if (ov->video) SDL_DestroyTexture(ov->video);
     if (ov->renderer) SDL_DestroyRenderer(ov->renderer);
     if (ov->window) SDL_DestroyWindow(ov->window);
-    if (ov->canvas) SDL_FreeSurface(ov->canvas);
+    canvas_free(ov->canvas);
     for (int i = 0; i < F_COUNT; i++)
         if (ov->font[i])
             TTF_CloseFont(ov->font[i]);
