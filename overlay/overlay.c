@@ -599,8 +599,10 @@ static bool put_video(overlay *ov, const overlay_view *v, const SDL_FRect *dst)
 
 /* Black where the video and the panel do not draw (all of the video's side when there is no
  * video): the letterbox bars, a pixel into the video's rectangle so that its rounding leaves no
- * pixel of an earlier screen. Not a clear of the whole window, which costs a pass over every
- * pixel on the software renderer, drawn over again at once. */
+ * pixel of an earlier screen — none into it when the frame goes straight into the screen, on
+ * whole pixels (a video filling its side then needs no bar at all: those 1-px columns cost a
+ * cache line a row). Not a clear of the whole window, which costs a pass over every pixel on
+ * the software renderer, drawn over again at once. */
 static void clear_around(overlay *ov, const SDL_FRect *video)
 {
     const SDL_Color black = { 0, 0, 0, 255 };
@@ -609,8 +611,9 @@ static void clear_around(overlay *ov, const SDL_FRect *video)
         fill(ov, (SDL_Rect){ 0, 0, side_w, ov->win_h }, black);
         return;
     }
-    int x0 = (int)floorf(video->x) + 1, x1 = (int)ceilf(video->x + video->w) - 1;
-    int y0 = (int)floorf(video->y) + 1, y1 = (int)ceilf(video->y + video->h) - 1;
+    int in = straight_into_canvas(ov) ? 0 : 1;
+    int x0 = (int)floorf(video->x) + in, x1 = (int)ceilf(video->x + video->w) - in;
+    int y0 = (int)floorf(video->y) + in, y1 = (int)ceilf(video->y + video->h) - in;
     if (x0 > 0)
         fill(ov, (SDL_Rect){ 0, 0, x0, ov->win_h }, black);
     if (x1 < side_w)

@@ -261,6 +261,35 @@ static void test_black_where_no_video(void **s)
     assert_non_null(ov);
 }
 
+/* A screen 40 px wider than the frame and the panel: the frame goes straight into it at 1:1,
+ * 20 px in, and the black bars meet it on whole pixels — the frame's first and last columns
+ * its own, the columns beside them black. */
+static void test_video_meets_its_bars_on_whole_pixels(void **s)
+{
+    (void)s;
+    int w0, h0;
+    overlay_output_size(ov, &w0, &h0);
+    overlay_free(ov);
+    overlay *wide = open_overlay(true, w0 + 40, H);
+    assert_non_null(wide);
+    overlay_view v = base_view();
+    SDL_Surface *img = render_on(wide, &v, "bars");
+    ng_rect r = overlay_frame_rect(wide, (ng_rect){ 0, 0, W, H });   /* as laid out for it */
+    assert_int_equal(r.x, 20);
+    assert_int_equal(r.w, W);
+    for (int y = 0; y < H; y += H - 1) {   /* the top and bottom rows: no mark reaches them */
+        Uint8 grey = (Uint8)(70 + y / 8);
+        assert_true(image_near(img, r.x - 1, y, 0, 0, 0, 0));
+        assert_true(image_near(img, r.x, y, grey, grey, grey, 2));
+        assert_true(image_near(img, r.x + r.w - 1, y, grey, grey, grey, 2));
+        assert_true(image_near(img, r.x + r.w, y, 0, 0, 0, 0));
+    }
+    SDL_FreeSurface(img);
+    overlay_free(wide);
+    ov = open_overlay(true, 0, 0);
+    assert_non_null(ov);
+}
+
 /* A captured frame handed over as it is, converted by the overlay into its texture, draws the
  * very screen its ARGB conversion does. */
 static void test_captured_frame_drawn_as_its_argb(void **s)
@@ -584,6 +613,7 @@ int main(void)
         cmocka_unit_test(test_late_or_paused_greys_the_needle),
         cmocka_unit_test(test_frozen_or_lost_shows_no_needle_and_is_dimmed),
         cmocka_unit_test(test_black_where_no_video),
+        cmocka_unit_test(test_video_meets_its_bars_on_whole_pixels),
         cmocka_unit_test(test_captured_frame_drawn_as_its_argb),
         cmocka_unit_test(test_video_placed_pixel_for_pixel),
         cmocka_unit_test(test_not_found_draws_no_needle),
