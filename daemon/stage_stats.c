@@ -11,6 +11,13 @@ static const char *const names[STAGE_COUNT] = {
     "dequeue", "handover", "convert", "track", "guide", "to_main", "render", "present", "total",
 };
 
+static int64_t process_cpu_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
 const char *stage_name(stage_id s)
 {
     return s < STAGE_COUNT ? names[s] : "?";
@@ -38,6 +45,9 @@ int stage_stats_add(stage_stats *s, const processed_frame *pf, int64_t draw_ns, 
     for (int i = 0; i < STAGE_TOTAL; i++)
         s->ms[i][s->n] = ng_ns_to_ms(at[i + 1] - at[i]);
     s->ms[STAGE_TOTAL][s->n] = ng_ns_to_ms(presented_ns - pf->t_capture_ns);
+    int end = s->n ? 1 : 0;
+    s->cpu_ns[end] = process_cpu_ns();
+    s->wall_ns[end] = ng_now_ns();
     if (!s->n)
         s->first_seq = pf->seq;
     s->last_seq = pf->seq;
@@ -48,6 +58,13 @@ int stage_stats_add(stage_stats *s, const processed_frame *pf, int64_t draw_ns, 
 uint64_t stage_stats_dropped(const stage_stats *s)
 {
     return s->n ? s->last_seq - s->first_seq + 1 - s->n : 0;
+}
+
+double stage_stats_cpu_percent(const stage_stats *s)
+{
+    int64_t wall = s->wall_ns[1] - s->wall_ns[0];
+    return s->n >= 2 && wall > 0 ? 100.0 * (double)(s->cpu_ns[1] - s->cpu_ns[0]) / (double)wall
+                                 : NAN;
 }
 
 stage_summary stage_stats_summary(const stage_stats *s, stage_id id)

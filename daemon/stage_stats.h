@@ -27,6 +27,9 @@ typedef struct {
     double *ms[STAGE_COUNT];
     size_t n, cap;                 /* frames counted */
     uint64_t first_seq, last_seq;  /* the source's sequence numbers of the first and last counted */
+    /* the process's CPU time and the monotonic clock when the first and the last counted frame
+     * were added: the CPU the pipeline takes after the warm-up, as its stages are timed */
+    int64_t cpu_ns[2], wall_ns[2];
 } stage_stats;
 
 typedef struct {
@@ -41,6 +44,9 @@ int stage_stats_add(stage_stats *s, const processed_frame *pf, int64_t draw_ns, 
 /* Frames the source delivered between the first and the last counted that never reached the
  * screen (skipped to stay current): the frames we dropped. */
 uint64_t stage_stats_dropped(const stage_stats *s);
+/* CPU time of the whole process (every thread) between the first and the last frame counted, as
+ * a percentage of one core over the same stretch of the clock; NAN before two frames. */
+double stage_stats_cpu_percent(const stage_stats *s);
 /* Summary of one stage over every frame added (NAN when none; sorts a copy). */
 stage_summary stage_stats_summary(const stage_stats *s, stage_id id);
 void stage_stats_free(stage_stats *s);

@@ -1,6 +1,8 @@
 /* The benchmark's stage accounting: each stage is the gap between two of a frame's time stamps,
- * the warm-up is left out, and frames missing between the first and last counted are drops. */
+ * the warm-up is left out, frames missing between the first and last counted are drops, and the
+ * CPU is the process's over the counted frames' stretch of the clock. */
 #include <math.h>
+#include <time.h>
 
 #include "test_util.h"
 
@@ -64,11 +66,64 @@ static void test_warmup_and_drops(void **s)
     stage_stats_free(&st);
 }
 
+static int64_t cpu_now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Burns this much of the process's CPU time. */
+static void spin_cpu(int64_t ns)
+{
+    int64_t until = cpu_now_ns() + ns;
+    volatile unsigned x = 0;
+    while (cpu_now_ns() < until)
+        for (int i = 0; i < 1000; i++)
+            x += (unsigned)i;
+}
+
+static void add_frame(stage_stats *st, uint64_t seq)
+{
+    processed_frame pf = frame(seq, 0, 0);
+    assert_int_equal(stage_stats_add(st, &pf, pf.t_done_ns, pf.t_done_ns, pf.t_done_ns), 0);
+}
+
+/* The CPU the process takes between the first and last frame counted, per core of the clock's
+ * time: the warm-up's CPU left out, a stretch asleep near 0 %, a stretch of 100 ms of CPU at
+ * least 100 ms of it. */
+static void test_cpu_after_the_warmup(void **s)
+{
+    (void)s;
+    stage_stats st = { .warmup = 1 };
+    add_frame(&st, 0);               /* warm-up */
+    spin_cpu(100 * MS);              /* what starting up costs: not counted */
+    add_frame(&st, 1);
+    assert_true(isnan(stage_stats_cpu_percent(&st)));   /* one frame: no stretch yet */
+    struct timespec nap = { 0, 150 * MS };
+    nanosleep(&nap, NULL);
+    add_frame(&st, 2);
+    double asleep = stage_stats_cpu_percent(&st);
+    assert_true(asleep >= 0 && asleep < 20);
+    int64_t w0 = st.wall_ns[0], c0 = cpu_now_ns();
+    spin_cpu(100 * MS);
+    add_frame(&st, 3);
+    int64_t spun = cpu_now_ns() - c0, wall = st.wall_ns[1] - w0;
+    /* (asleep + spinning) per the clock's whole stretch: the spin's share of it, give or take
+     * the test's own instructions */
+    double want = 100.0 * (double)spun / (double)wall;
+    double got = stage_stats_cpu_percent(&st);
+    assert_true(fabs(got - want) < 5);
+    assert_true(got > 100.0 * 100 / (double)(wall / MS + 1) - 5);
+    stage_stats_free(&st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_stages_and_percentiles),
         cmocka_unit_test(test_warmup_and_drops),
+        cmocka_unit_test(test_cpu_after_the_warmup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
