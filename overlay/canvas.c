@@ -2,6 +2,7 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Why aligned: SDL's opaque fills write whole cache lines with non-temporal stores, 64 bytes at
  * a time from the row's 16-byte-aligned start, and libyuv's rows store 32 bytes at a time. A row
@@ -21,6 +22,7 @@ SDL_Surface *canvas_new(int w, int h, Uint32 fmt)
         SDL_OutOfMemory();
         return NULL;
     }
+    memset(pixels, 0, (size_t)pitch * (size_t)h);   /* black, as SDL's own surfaces start */
     SDL_Surface *s = SDL_CreateRGBSurfaceWithFormatFrom(pixels, w, h, 32, pitch, fmt);
     if (!s)
         free(pixels);

@@ -19,6 +19,8 @@ static void test_rows_start_on_cache_lines(void **state)
             assert_int_equal((uintptr_t)s->pixels % 64, 0);
             assert_int_equal(s->pitch % 64, 0);
             assert_true(s->pitch >= 4 * w && s->pitch < 4 * w + 64);
+            for (int b = 0; b < s->pitch * h; b++)   /* black to start with, as SDL's surfaces */
+                assert_int_equal(((const Uint8 *)s->pixels)[b], 0);
             canvas_free(s);
         }
 }
