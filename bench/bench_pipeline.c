@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -38,14 +37,6 @@ static const bench_config configs[] = {
     { 1280, 720, NG_PIX_YUYV, "yuyv" },  { 1280, 720, NG_PIX_NV12, "nv12" },
     { 1920, 1080, NG_PIX_YUYV, "yuyv" }, { 1920, 1080, NG_PIX_NV12, "nv12" },
 };
-
-static double cpu_seconds(void)
-{
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
-           ru.ru_stime.tv_usec / 1e6;
-}
 
 /* kB from /proc/self/status: VmHWM (peak) or VmRSS (now). */
 static long proc_kb(const char *key)
@@ -108,10 +99,11 @@ static int run_config(const bench_config *bc, double seconds, double fps, int fd
     run_opts o = { .max_frames = (uint64_t)(fps * (seconds + 1)), .source_ops = &paced_card_ops,
                    .stats = &stats };
     long rss_before_kb = proc_kb("VmRSS");
-    double cpu0 = cpu_seconds();
+    int64_t cpu0 = ng_process_cpu_ns();
     int64_t t0 = ng_now_ns();
     int rc = run_main(cfg, &o);
-    double wall = ng_ns_to_ms(ng_now_ns() - t0) / 1000, cpu = cpu_seconds() - cpu0;
+    double wall = ng_ns_to_ms(ng_now_ns() - t0) / 1000;
+    double cpu = ng_ns_to_ms(ng_process_cpu_ns() - cpu0) / 1000;
     if (rc != 0)
         return rc;
 

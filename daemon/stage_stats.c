@@ -11,13 +11,6 @@ static const char *const names[STAGE_COUNT] = {
     "dequeue", "handover", "convert", "track", "guide", "to_main", "render", "present", "total",
 };
 
-static int64_t process_cpu_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 const char *stage_name(stage_id s)
 {
     return s < STAGE_COUNT ? names[s] : "?";
@@ -46,7 +39,7 @@ int stage_stats_add(stage_stats *s, const processed_frame *pf, int64_t draw_ns, 
         s->ms[i][s->n] = ng_ns_to_ms(at[i + 1] - at[i]);
     s->ms[STAGE_TOTAL][s->n] = ng_ns_to_ms(presented_ns - pf->t_capture_ns);
     int end = s->n ? 1 : 0;
-    s->cpu_ns[end] = process_cpu_ns();
+    s->cpu_ns[end] = ng_process_cpu_ns();
     s->wall_ns[end] = ng_now_ns();
     if (!s->n)
         s->first_seq = pf->seq;

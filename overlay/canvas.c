@@ -17,12 +17,13 @@ SDL_Surface *canvas_new(int w, int h, Uint32 fmt)
         return NULL;
     }
     int pitch = (w * 4 + LINE - 1) / LINE * LINE;
-    void *pixels = aligned_alloc(LINE, (size_t)pitch * (size_t)h);
+    size_t size = (size_t)pitch * (size_t)h;   /* a multiple of LINE, as aligned_alloc wants */
+    void *pixels = aligned_alloc(LINE, size);
     if (!pixels) {
         SDL_OutOfMemory();
         return NULL;
     }
-    memset(pixels, 0, (size_t)pitch * (size_t)h);   /* black, as SDL's own surfaces start */
+    memset(pixels, 0, size);   /* black, as SDL's own surfaces start */
     SDL_Surface *s = SDL_CreateRGBSurfaceWithFormatFrom(pixels, w, h, 32, pitch, fmt);
     if (!s)
         free(pixels);

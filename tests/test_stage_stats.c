@@ -7,6 +7,7 @@
 #include "test_util.h"
 
 #include "daemon/stage_stats.h"
+#include "util/clock.h"
 
 #define MS 1000000LL
 
@@ -66,19 +67,12 @@ static void test_warmup_and_drops(void **s)
     stage_stats_free(&st);
 }
 
-static int64_t cpu_now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 /* Burns this much of the process's CPU time. */
 static void spin_cpu(int64_t ns)
 {
-    int64_t until = cpu_now_ns() + ns;
+    int64_t until = ng_process_cpu_ns() + ns;
     volatile unsigned x = 0;
-    while (cpu_now_ns() < until)
+    while (ng_process_cpu_ns() < until)
         for (int i = 0; i < 1000; i++)
             x += (unsigned)i;
 }
@@ -105,10 +99,10 @@ static void test_cpu_after_the_warmup(void **s)
     add_frame(&st, 2);
     double asleep = stage_stats_cpu_percent(&st);
     assert_true(asleep >= 0 && asleep < 20);
-    int64_t w0 = st.wall_ns[0], c0 = cpu_now_ns();
+    int64_t w0 = st.wall_ns[0], c0 = ng_process_cpu_ns();
     spin_cpu(100 * MS);
     add_frame(&st, 3);
-    int64_t spun = cpu_now_ns() - c0, wall = st.wall_ns[1] - w0;
+    int64_t spun = ng_process_cpu_ns() - c0, wall = st.wall_ns[1] - w0;
     /* (asleep + spinning) per the clock's whole stretch: the spin's share of it, give or take
      * the test's own instructions */
     double want = 100.0 * (double)spun / (double)wall;
