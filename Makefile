@@ -183,12 +183,13 @@ check-plain:
 check-san:
 	$(MAKE) BUILD=build/san SAN=1 test-run
 
-# The threaded tests under ThreadSanitizer: the mailboxes, the pipeline's threads, the recorder's
-# writer, and the daemon itself (built with TSan) driven over its control socket, recording, with
-# SIGHUP and SIGTERM. Reports (the daemon's too) go to build/tsan/reports; any fails the run.
+# The threaded tests under ThreadSanitizer: the mailboxes, the pipeline's threads, the capture
+# card's buffers lent out and freed on other threads, the recorder's writer, and the daemon itself
+# (built with TSan) driven over its control socket, recording, with SIGHUP and SIGTERM. Reports
+# (the daemon's too) go to build/tsan/reports; any fails the run.
 # test_recording and test_integration are left out: they assert real-time throughput, which
 # TSan's 5-15x slowdown breaks without any race.
-TSAN_TESTS := $(patsubst %,build/tsan/tests/test_%,mailbox main_wake pipeline record control)
+TSAN_TESTS := $(patsubst %,build/tsan/tests/test_%,mailbox main_wake pipeline record control v4l2_pool)
 check-tsan:
 	rm -rf build/tsan/reports && mkdir -p build/tsan/reports
 	TSAN_OPTIONS="halt_on_error=1 exitcode=66 log_path=$(CURDIR)/build/tsan/reports/tsan $(TSAN_OPTIONS)" \

@@ -114,6 +114,9 @@ static int run_config(const bench_config *bc, double seconds, double fps, int fd
     json_object_object_add(j, "fps", json_object_new_double(fps));
     json_object_object_add(j, "frames_presented", json_object_new_int64((int64_t)stats.n));
     json_object_object_add(j, "frames_dropped_by_us", json_object_new_int64((int64_t)stage_stats_dropped(&stats)));
+    /* the card's frames that could not be lent (too few buffers left with it) */
+    json_object_object_add(j, "card_frames_copied", json_object_new_int64((int64_t)card.copied));
+    json_object_object_add(j, "card_frames_delivered", json_object_new_int64((int64_t)card.delivered));
     /* after the warm-up, over the frames whose stages are timed; the whole run (the screen, the
      * fonts and the tracker set up, the warm-up) beside it */
     json_object_object_add(j, "cpu_percent_of_one_core",

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "capture/v4l2_pool.h"
 #include "util/clock.h"
 
 static paced_card *the_card;
@@ -33,6 +34,8 @@ typedef struct {
     paced_card *card;
     int64_t start_ns, period_ns;
     uint64_t n;   /* the card's frame count: the next deadline is start + (n + 1) * period */
+    int buffers;  /* the card's, as asked of a V4L2 device */
+    atomic_int lent;   /* frames over the card's buffers not yet freed */
 } card_state;
 
 static card_state state;
@@ -44,12 +47,19 @@ static int card_open(ng_source *src, const ng_source_spec *spec, ng_errbuf *err)
         ng_err_add(err, "bench: no card to play");
         return -1;
     }
-    state = (card_state){ .card = the_card, .period_ns = (int64_t)(1e9 / src->opts.fps) };
+    state = (card_state){ .card = the_card, .period_ns = (int64_t)(1e9 / src->opts.fps),
+                          .buffers = src->opts.buffers };
     src->width = the_card->width;
     src->height = the_card->height;
     src->fps = src->opts.fps;
     src->priv = &state;
     return 0;
+}
+
+static void card_give_back(void *lender, unsigned slot)
+{
+    (void)slot;
+    atomic_fetch_sub(&((card_state *)lender)->lent, 1);
 }
 
 static ng_source_status card_next(ng_source *src, ng_frame **out, ng_errbuf *err)
@@ -72,12 +82,19 @@ static ng_source_status card_next(ng_source *src, ng_frame **out, ng_errbuf *err
     }
     paced_card *c = s->card;
     const ng_frame *in = c->frames[s->n % (uint64_t)c->nframes];
-    ng_frame *f = frame_alloc(c->fmt, c->width, c->height);
+    /* lent, as the V4L2 source lends a buffer, while as many would stay with the driver */
+    ng_frame *f = NULL;
+    if (atomic_load(&s->lent) + 1 + V4L2_KEEP_QUEUED <= s->buffers &&
+        (f = frame_lend(c->fmt, c->width, c->height, in->data, in->stride[0], card_give_back, s, 0)))
+        atomic_fetch_add(&s->lent, 1);
+    else if ((f = frame_alloc(c->fmt, c->width, c->height))) {
+        memcpy(f->data, in->data, f->size);   /* the copy out of the card's buffer */
+        c->copied++;
+    }
     if (!f) {
         ng_err_add(err, "bench: out of memory");
         return NG_SRC_ERROR;
     }
-    memcpy(f->data, in->data, f->size);   /* the copy out of the card's buffer */
     f->seq = s->n++;
     f->t_capture_ns = deadline;
     c->delivered = s->n;

@@ -97,6 +97,35 @@ ng_frame *frame_alloc_compressed(ng_pixfmt fmt, int width, int height, size_t si
     return frame_new(fmt, width, height, size);
 }
 
+ng_frame *frame_lend(ng_pixfmt fmt, int width, int height, uint8_t *pixels, int pitch,
+                     ng_frame_return give_back, void *lender, unsigned slot)
+{
+    switch (fmt) {
+    case NG_PIX_NV12: case NG_PIX_YUYV: case NG_PIX_UYVY: case NG_PIX_GREY:
+    case NG_PIX_RGB24: case NG_PIX_BGR24: break;
+    default: return NULL;   /* planar chroma has its own pitch; JPEG a size of its own */
+    }
+    int w[3], h[3];
+    if (!pixfmt_frame_size(fmt, width, height) || !pixels || !give_back)
+        return NULL;
+    int n = pixfmt_planes(fmt, width, height, w, h);
+    if (pitch < w[0])
+        return NULL;
+    ng_frame *f = calloc(1, sizeof *f);
+    if (!f)
+        return NULL;
+    *f = (ng_frame){ .fmt = fmt, .pts_ms = -1, .width = width, .height = height, .nplanes = n,
+                     .data = pixels, .give_back = give_back, .lender = lender, .slot = slot };
+    uint8_t *p = pixels;
+    for (int i = 0; i < n; i++) {
+        f->plane[i] = p;
+        f->stride[i] = pitch;
+        p += (size_t)pitch * (size_t)h[i];
+    }
+    f->size = (size_t)(p - pixels);
+    return f;
+}
+
 ng_frame *frame_ref(ng_frame *f)
 {
     atomic_fetch_add(&f->more_owners, 1);
@@ -107,13 +136,16 @@ void frame_free(ng_frame *f)
 {
     if (!f || atomic_fetch_sub(&f->more_owners, 1) > 0)
         return;
-    free(f->data);
+    if (f->give_back)
+        f->give_back(f->lender, f->slot);
+    else
+        free(f->data);
     free(f);
 }
 
 void frame_clear_chroma(ng_frame *f)
 {
-    if (f->nplanes < 2 || f->fmt == NG_PIX_MJPEG)
+    if (f->nplanes < 2 || f->fmt == NG_PIX_MJPEG || f->give_back)
         return;
     size_t luma = (size_t)f->stride[0] * (size_t)f->height;
     memset(f->data + luma, 128, f->size - luma);

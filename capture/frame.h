@@ -18,6 +18,9 @@ typedef enum {
 
 typedef enum { NG_MATRIX_BT601, NG_MATRIX_BT709 } ng_matrix;
 
+/* Called once the last owner of a lent frame lets go: the lender takes its pixels back. */
+typedef void (*ng_frame_return)(void *lender, unsigned slot);
+
 typedef struct ng_frame {
     uint64_t seq;          /* source sequence number, from 0 */
     int64_t t_capture_ns;  /* CLOCK_MONOTONIC when the frame was captured */
@@ -34,6 +37,9 @@ typedef struct ng_frame {
     int64_t pts_ms;        /* files: the frame's time in the file; -1 for live sources */
     bool discontinuity;    /* not the frame after the last one (a seek, a loop): start afresh */
     atomic_int more_owners;   /* frame_ref: owners besides the first (0 from frame_alloc) */
+    ng_frame_return give_back;   /* lent pixels (frame_lend): returned, not freed */
+    void *lender;
+    unsigned slot;
 } ng_frame;
 
 const char *pixfmt_name(ng_pixfmt fmt);
@@ -46,11 +52,19 @@ int pixfmt_planes(ng_pixfmt fmt, int width, int height, int row_bytes[3], int ro
 ng_frame *frame_alloc(ng_pixfmt fmt, int width, int height);
 /* A compressed frame holding size bytes. */
 ng_frame *frame_alloc_compressed(ng_pixfmt fmt, int width, int height, size_t size);
+/* A frame over pixels someone else owns (a capture card's buffer, so they need no copy): every
+ * plane's rows `pitch` bytes apart, each plane right after the last, as V4L2 lays out a
+ * single-buffer NV12, YUYV, UYVY, GREY, RGB24 or BGR24 image. When its last owner frees it,
+ * give_back(lender, slot) is called instead of freeing the pixels. NULL for other formats, a
+ * pitch shorter than a row, or no memory. */
+ng_frame *frame_lend(ng_pixfmt fmt, int width, int height, uint8_t *pixels, int pitch,
+                     ng_frame_return give_back, void *lender, unsigned slot);
 /* One more owner of f (its pixels are read-only from capture on, so the display, the processing
  * and the recorder may hold it at once): each calls frame_free once; the last frees it. */
 ng_frame *frame_ref(ng_frame *f);
 void frame_free(ng_frame *f);
-/* Fills the chroma planes with neutral grey (for grey images in colour formats). */
+/* Fills the chroma planes with neutral grey (for grey images in colour formats); not a lent
+ * frame's (its pixels are the lender's, read-only). */
 void frame_clear_chroma(ng_frame *f);
 
 #endif

@@ -14,10 +14,11 @@
 #include <sys/mman.h>
 
 #include "capture/source_v4l2.h"
+#include "capture/v4l2_pool.h"
 #include "util/clock.h"
 #include "util/log.h"
 
-#define MAX_BUFFERS 32
+#define MAX_BUFFERS V4L2_POOL_MAX
 #define RETRY_FIRST_MS 100
 #define RETRY_MAX_MS 500       /* reopening or asking for timings is cheap: retry often */
 #define IDLE_SLICE_MS 250      /* next() returns at least this often, so stop is prompt */
@@ -37,8 +38,7 @@ typedef struct {
     uint32_t bytesperline, sizeimage;
     ng_matrix matrix;
     bool full_range;
-    struct { void *start; size_t length; } buf[MAX_BUFFERS];
-    unsigned nbufs;
+    v4l2_pool *pool;         /* the mapped buffers, lent out as frames while streaming */
     bool have_seq;
     uint32_t last_seq;
     uint64_t seq_out;
@@ -100,10 +100,9 @@ static void teardown(v4l2_source *s)
         v4l2_xioctl(s->ops, s->fd, VIDIOC_STREAMOFF, &type);
         s->streaming = false;
     }
-    for (unsigned i = 0; i < s->nbufs; i++)
-        if (s->buf[i].start && s->buf[i].start != MAP_FAILED)
-            s->ops->munmap(s->buf[i].start, s->buf[i].length);
-    s->nbufs = 0;
+    if (s->pool)   /* what is lent stays mapped until its frame is freed */
+        v4l2_pool_orphan(s->pool);
+    s->pool = NULL;
     struct v4l2_requestbuffers rb = { .count = 0, .type = s->type, .memory = V4L2_MEMORY_MMAP };
     v4l2_xioctl(s->ops, s->fd, VIDIOC_REQBUFS, &rb);   /* may fail on a vanished device */
     s->ops->close(s->fd);
@@ -247,6 +246,8 @@ static int setup_buffers(ng_source *src)
         FAIL(CAP_STALLED, "driver granted %u buffers", rb.count);
     if (rb.count > MAX_BUFFERS)
         rb.count = MAX_BUFFERS;
+    if (!(s->pool = v4l2_pool_new(s->ops)))
+        FAIL(CAP_STALLED, "out of memory");
     for (unsigned i = 0; i < rb.count; i++) {
         struct v4l2_plane planes[VIDEO_MAX_PLANES];
         struct v4l2_buffer b = { .index = i, .type = s->type, .memory = V4L2_MEMORY_MMAP };
@@ -258,11 +259,10 @@ static int setup_buffers(ng_source *src)
             FAIL(capture_state_for_errno(errno), "VIDIOC_QUERYBUF: %s", strerror(errno));
         size_t len = s->mplane ? planes[0].length : b.length;
         off_t off = s->mplane ? (off_t)planes[0].m.mem_offset : (off_t)b.m.offset;
-        s->buf[i].length = len;
-        s->buf[i].start = s->ops->mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, s->fd, off);
-        s->nbufs = i + 1;
-        if (s->buf[i].start == MAP_FAILED)
+        void *start = s->ops->mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, s->fd, off);
+        if (start == MAP_FAILED)
             FAIL(capture_state_for_errno(errno), "mmap: %s", strerror(errno));
+        v4l2_pool_add(s->pool, start, len);   /* index i: rb.count is at most the pool's room */
         if (v4l2_xioctl(s->ops, s->fd, VIDIOC_QBUF, &b) < 0)
             FAIL(capture_state_for_errno(errno), "VIDIOC_QBUF: %s", strerror(errno));
     }
@@ -324,13 +324,28 @@ static void requeue(v4l2_source *s, struct v4l2_buffer *b)
     v4l2_xioctl(s->ops, s->fd, VIDIOC_QBUF, b);
 }
 
+/* The buffers whose lent frames were freed, back to the driver. */
+static void requeue_returned(v4l2_source *s)
+{
+    unsigned idx[V4L2_POOL_MAX];
+    for (unsigned k = 0, n = v4l2_pool_take_returned(s->pool, idx); k < n; k++) {
+        struct v4l2_plane planes[VIDEO_MAX_PLANES] = { 0 };
+        struct v4l2_buffer b = { .index = idx[k], .type = s->type, .memory = V4L2_MEMORY_MMAP };
+        if (s->mplane) {
+            b.m.planes = planes;
+            b.length = 1;   /* single-plane buffers only (setup_format) */
+        }
+        requeue(s, &b);
+    }
+}
+
 /* Copies a buffer into a tight frame, honouring bytesperline. */
 static ng_frame *copy_out(v4l2_source *s, const struct v4l2_buffer *b, uint32_t bytesused)
 {
-    const uint8_t *src = s->buf[b->index].start;
+    const uint8_t *src = v4l2_pool_start(s->pool, b->index);
     ng_frame *f;
     if (s->fmt == NG_PIX_MJPEG) {
-        if (bytesused == 0 || bytesused > s->buf[b->index].length)
+        if (bytesused == 0 || bytesused > v4l2_pool_length(s->pool, b->index))
             return NULL;
         f = frame_alloc_compressed(NG_PIX_MJPEG, s->width, s->height, bytesused);
         if (f)
@@ -396,7 +411,7 @@ static ng_source_status drain(ng_source *src, ng_frame **out)
                 requeue(s, &newest);
             return lost(src, errno, "VIDIOC_DQBUF");
         }
-        if (b.index >= s->nbufs)
+        if (b.index >= v4l2_pool_count(s->pool))
             continue;
         if (s->have_seq && b.sequence > s->last_seq + 1)
             src->driver_drops += b.sequence - s->last_seq - 1;
@@ -420,13 +435,21 @@ static ng_source_status drain(ng_source *src, ng_frame **out)
     }
     if (!have)
         return NG_SRC_IDLE;
-    uint32_t used = s->mplane ? newest.m.planes[0].bytesused : newest.bytesused;
-    ng_frame *f = copy_out(s, &newest, used);
     int64_t ts = ng_now_ns();
     if ((newest.flags & V4L2_BUF_FLAG_TIMESTAMP_MASK) == V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC &&
         (newest.timestamp.tv_sec || newest.timestamp.tv_usec))
         ts = (int64_t)newest.timestamp.tv_sec * 1000000000LL + (int64_t)newest.timestamp.tv_usec * 1000;
-    requeue(s, &newest);
+    /* Lent without a copy while enough buffers stay with the driver; copied out otherwise (and
+     * always for MJPEG, whose frames decode into a copy anyway, and planar formats). */
+    ng_frame *f = NULL;
+    if (s->fmt != NG_PIX_MJPEG && v4l2_pool_can_lend(s->pool, V4L2_KEEP_QUEUED))
+        f = v4l2_pool_lend(s->pool, newest.index, s->fmt, s->width, s->height,
+                           (int)s->bytesperline);
+    if (!f) {
+        uint32_t used = s->mplane ? newest.m.planes[0].bytesused : newest.bytesused;
+        f = copy_out(s, &newest, used);
+        requeue(s, &newest);
+    }
     if (!f) {
         src->error_buffers++;
         return NG_SRC_IDLE;
@@ -463,6 +486,7 @@ static ng_source_status v4l2_next(ng_source *src, ng_frame **out, ng_errbuf *err
                          v4l2_fourcc_str(s->fourcc, fc), src->fps) ? NG_SRC_STATE : NG_SRC_IDLE;
     }
 
+    requeue_returned(s);
     struct pollfd pfd = { .fd = s->fd, .events = POLLIN | POLLPRI };
     int rc = s->ops->poll(&pfd, 1, v4l2_frame_timeout_ms(src->fps));
     if (rc < 0)
@@ -542,8 +566,8 @@ static int v4l2_open_src(ng_source *src, const ng_source_spec *spec, ng_errbuf *
     src->state = CAP_STREAMING;
     char fc[5];
     NG_INFO("v4l2", "%s: %dx%d %s, %u buffers, %s%s", s->path, s->width, s->height,
-            v4l2_fourcc_str(s->fourcc, fc), s->nbufs, s->matrix == NG_MATRIX_BT709 ? "BT.709" : "BT.601",
-            s->full_range ? " full range" : "");
+            v4l2_fourcc_str(s->fourcc, fc), v4l2_pool_count(s->pool),
+            s->matrix == NG_MATRIX_BT709 ? "BT.709" : "BT.601", s->full_range ? " full range" : "");
     return 0;
 }
 

@@ -13,6 +13,7 @@ typedef struct {
     int (*ioctl)(int fd, unsigned long request, void *arg);
     void *(*mmap)(void *addr, size_t length, int prot, int flags, int fd, off_t offset);
     int (*munmap)(void *addr, size_t length);
+    void *(*mremap)(void *old_addr, size_t old_length, size_t new_length, int flags, void *new_addr);
     int (*poll)(struct pollfd *fds, nfds_t nfds, int timeout_ms);
 } v4l2_ops;
 

@@ -315,6 +315,69 @@ static void test_frame_owners(void **s)
     frame_free(f);
 }
 
+static int given_back[4];
+
+static void count_give_back(void *lender, unsigned slot)
+{
+    assert_ptr_equal(lender, given_back);
+    given_back[slot]++;
+}
+
+/* A frame lent over someone else's pixels (a capture card's buffer, rows at the card's pitch)
+ * converts as the same image packed tight does, and its pixels go back to the lender, once,
+ * when its last owner lets go, not freed. */
+static void test_lent_frames_convert_at_their_pitch(void **s)
+{
+    (void)s;
+    make_bars();
+    const ng_pixfmt fmts[] = { NG_PIX_GREY, NG_PIX_NV12, NG_PIX_YUYV, NG_PIX_UYVY, NG_PIX_RGB24,
+                               NG_PIX_BGR24 };
+    ng_converter c;
+    convert_init(&c);
+    for (size_t k = 0; k < sizeof fmts / sizeof *fmts; k++) {
+        ng_frame *tight = bars_as(fmts[k]);
+        int rb[3], rows[3], n = pixfmt_planes(fmts[k], W, H, rb, rows);
+        int pitch = rb[0] + 24;   /* padded rows, as cards have them */
+        static uint8_t card[(W * 3 + 24) * H * 2];
+        memset(card, 0xEE, sizeof card);
+        uint8_t *p = card;
+        for (int i = 0; i < n; i++)
+            for (int y = 0; y < rows[i]; y++, p += pitch)
+                memcpy(p, tight->plane[i] + (size_t)y * tight->stride[i], (size_t)rb[i]);
+        memset(given_back, 0, sizeof given_back);
+        ng_frame *lent = frame_lend(fmts[k], W, H, card, pitch, count_give_back, given_back, 3);
+        assert_non_null(lent);
+        assert_int_equal(lent->size, (size_t)(p - card));
+        static uint8_t a[W * H * 4], b[W * H * 4];
+        const uint8_t *la, *lb;
+        int lsa, lsb;
+        assert_int_equal(convert_frame(&c, tight, a, W * 4, &la, &lsa), 0);
+        static uint8_t luma_a[W * H];
+        for (int y = 0; y < H; y++)
+            memcpy(luma_a + y * W, la + y * lsa, W);
+        assert_int_equal(convert_frame(&c, lent, b, W * 4, &lb, &lsb), 0);
+        if (memcmp(a, b, sizeof a))
+            fail_msg("%s: the lent frame converts differently", pixfmt_name(fmts[k]));
+        for (int y = 0; y < H; y++)
+            if (memcmp(luma_a + y * W, lb + y * lsb, W))
+                fail_msg("%s: row %d of the lent frame's luma differs", pixfmt_name(fmts[k]), y);
+        frame_ref(lent);
+        frame_free(lent);
+        assert_int_equal(given_back[3], 0);
+        frame_free(lent);
+        assert_int_equal(given_back[3], 1);
+        frame_free(tight);
+    }
+    convert_free(&c);
+    /* what has no single pitch, no fixed size, or a pitch shorter than its rows: not lent */
+    static uint8_t mem[W * H * 4];
+    assert_null(frame_lend(NG_PIX_I420, W, H, mem, W, count_give_back, given_back, 0));
+    assert_null(frame_lend(NG_PIX_MJPEG, W, H, mem, W, count_give_back, given_back, 0));
+    assert_null(frame_lend(NG_PIX_YUYV, W, H, mem, 2 * W - 2, count_give_back, given_back, 0));
+    assert_null(frame_lend(NG_PIX_NV12, 0, H, mem, W, count_give_back, given_back, 0));
+    assert_int_equal(given_back[0], 0);
+}
+
 static void test_frame_sizes(void **s)
 {
     (void)s;
@@ -353,6 +416,7 @@ int main(void)
         cmocka_unit_test(test_converted_by_the_display),
         cmocka_unit_test(test_packed_rows_under_each_matrix),
         cmocka_unit_test(test_frame_owners),
+        cmocka_unit_test(test_lent_frames_convert_at_their_pitch),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

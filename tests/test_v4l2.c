@@ -25,6 +25,8 @@ static struct {
     int64_t open_ns[8];
     uint8_t mem[NBUF][1 << 20];
     bool queued[NBUF];
+    int unmapped[NBUF];           /* munmap calls per buffer */
+    int detached[NBUF];           /* its pixels moved into memory of the process's own */
     /* buffers the "hardware" has filled, in order */
     struct { int index; uint32_t seq, flags, bytesused; } ready[16];
     int nready;
@@ -177,6 +179,12 @@ static int f_ioctl(int fd, unsigned long req, void *arg)
     }
     case VIDIOC_QBUF: {
         struct v4l2_buffer *b = arg;
+        assert_true(b->index < NBUF);
+        assert_int_equal(b->memory, V4L2_MEMORY_MMAP);
+        if (dev.mplane) {   /* the plane array the driver reads */
+            assert_non_null(b->m.planes);
+            assert_true(b->length >= 1);
+        }
         assert_false(dev.queued[b->index]);   /* never queued twice */
         dev.queued[b->index] = true;
         return 0;
@@ -217,11 +225,37 @@ static int f_ioctl(int fd, unsigned long req, void *arg)
 
 static void *f_mmap(void *a, size_t len, int prot, int flags, int fd, off_t off)
 {
-    (void)a; (void)len; (void)prot; (void)flags; (void)fd;
+    if (flags & MAP_ANONYMOUS)   /* memory of the process's own */
+        return mmap(a, len, prot, flags, fd, off);
+    assert_int_equal(fd, FAKE_FD);
     return dev.mem[off / 4096];
 }
 
-static int f_munmap(void *a, size_t len) { (void)a; (void)len; return 0; }
+/* Moving a buffer's pixels off the device: the fake's buffers are not mappings, so the bytes are
+ * put back where they were, and the move counted. */
+static void *f_mremap(void *old, size_t old_len, size_t new_len, int flags, void *new_addr)
+{
+    ptrdiff_t i = ((uint8_t *)new_addr - dev.mem[0]) / (ptrdiff_t)sizeof dev.mem[0];
+    assert_true(i >= 0 && i < NBUF);
+    assert_ptr_equal(new_addr, dev.mem[i]);
+    assert_int_equal(old_len, sizeof dev.mem[0]);
+    assert_int_equal(new_len, old_len);
+    assert_int_equal(flags, MREMAP_MAYMOVE | MREMAP_FIXED);
+    memcpy(new_addr, old, old_len);
+    munmap(old, old_len);
+    dev.detached[i]++;
+    return new_addr;
+}
+
+static int f_munmap(void *a, size_t len)
+{
+    ptrdiff_t i = ((uint8_t *)a - dev.mem[0]) / (ptrdiff_t)sizeof dev.mem[0];
+    assert_true(i >= 0 && i < NBUF);
+    assert_ptr_equal(a, dev.mem[i]);
+    assert_int_equal(len, sizeof dev.mem[0]);
+    dev.unmapped[i]++;
+    return 0;
+}
 
 static int f_poll(struct pollfd *p, nfds_t n, int timeout)
 {
@@ -237,7 +271,9 @@ static int f_poll(struct pollfd *p, nfds_t n, int timeout)
     return p->revents ? 1 : 0;
 }
 
-static const v4l2_ops fake_ops = { f_open, f_close, f_ioctl, f_mmap, f_munmap, f_poll };
+static const v4l2_ops fake_ops = { .open = f_open, .close = f_close, .ioctl = f_ioctl,
+                                   .mmap = f_mmap, .munmap = f_munmap, .mremap = f_mremap,
+                                   .poll = f_poll };
 
 static ng_source *open_fake(v4l2_format_want want)
 {
@@ -332,16 +368,19 @@ static void test_drain_to_newest(void **s)
     assert_int_equal(source_next(src, &f, &err), NG_SRC_FRAME);
     assert_int_equal(f->fmt, NG_PIX_YUYV);
     assert_int_equal(f->data[0], 0x12);                /* the newest */
+    assert_ptr_equal(f->data, dev.mem[2]);             /* lent: the buffer itself, no copy */
     assert_int_equal(src->skipped, 2);                 /* the two older, re-queued unseen */
     assert_int_equal(f->t_capture_ns, 1000LL * 1000000000 + 250000);   /* the kernel's time */
     assert_int_equal(f->seq, 0);
     for (int i = 0; i < NBUF; i++)
-        assert_true(dev.queued[i]);                    /* everything back with the driver */
+        assert_int_equal(dev.queued[i], i != 2);       /* the rest back with the driver */
     frame_free(f);
+    assert_false(dev.queued[2]);                       /* queued again by the capture thread */
 
     /* a gap in the driver's numbering is counted as dropped by the card */
     fill(3, 15, 0, 0x15);
     assert_int_equal(source_next(src, &f, &err), NG_SRC_FRAME);
+    assert_true(dev.queued[2]);                        /* the freed frame's buffer, before polling */
     assert_int_equal(src->driver_drops, 2);
     assert_int_equal(f->seq, 1);
     frame_free(f);
@@ -377,13 +416,77 @@ static void test_bytesperline_padding(void **s)
     ng_frame *f = NULL;
     ng_errbuf err = { 0 };
     assert_int_equal(source_next(src, &f, &err), NG_SRC_FRAME);
+    /* lent: the card's pitch, which every stage reads rows at */
+    assert_int_equal(f->stride[0], 160);
+    for (int y = 0; y < 32; y++)
+        for (int x = 0; x < 128; x++)
+            if (f->plane[0][y * 160 + x] != y)
+                fail_msg("lent row %d byte %d: %d", y, x, f->plane[0][y * 160 + x]);
+    /* with it and another held, two buffers are left with the driver: the next is copied out,
+     * tight, and its buffer queued again at once */
+    ng_frame *held = f;
+    fill(1, 2, 0, 0x33);
+    assert_int_equal(source_next(src, &f, &err), NG_SRC_FRAME);
+    assert_ptr_equal(f->data, dev.mem[1]);
+    ng_frame *held2 = f;
+    fill(2, 3, 0, 0);
+    for (int y = 0; y < 32; y++) {
+        memset(dev.mem[2] + y * dev.bytesperline, 100 + y, 128);
+        memset(dev.mem[2] + y * dev.bytesperline + 128, 0xEE, 32);
+    }
+    assert_int_equal(source_next(src, &f, &err), NG_SRC_FRAME);
+    assert_true(f->data < dev.mem[0] || f->data >= dev.mem[NBUF]);   /* a copy */
+    assert_true(dev.queued[2]);
     assert_int_equal(f->stride[0], 128);
     for (int y = 0; y < 32; y++)
         for (int x = 0; x < 128; x++)
-            if (f->plane[0][y * 128 + x] != y)
-                fail_msg("row %d byte %d: padding leaked in", y, x);
+            if (f->plane[0][y * 128 + x] != 100 + y)
+                fail_msg("copied row %d byte %d: padding leaked in", y, x);
     frame_free(f);
+    frame_free(held);
+    frame_free(held2);
     source_close(src);
+}
+
+/* A frame lent from a buffer outlives a restart of the capture (a new resolution here; an unplug
+ * or lost signal tears down the same way): its pixels are moved off the device at the same
+ * address (the vivid scenarios check that the device node is let go of), the other buffers are
+ * unmapped at once, and it is unmapped when the frame is freed — never queued to the new
+ * streaming. */
+static void test_lent_frame_outlives_a_restart(void **s)
+{
+    (void)s;
+    fake_reset();
+    ng_source *src = open_fake(V4L2_WANT_AUTO);
+    ng_frame *f = NULL, *g = NULL;
+    ng_errbuf err = { 0 };
+    fill(1, 1, 0, 0x61);
+    assert_int_equal(source_next(src, &f, &err), NG_SRC_FRAME);
+    assert_ptr_equal(f->data, dev.mem[1]);
+    dev.event_pending = true;
+    assert_int_equal(source_next(src, &g, &err), NG_SRC_STATE);
+    assert_int_equal(src->state, CAP_FORMAT_CHANGED);
+    for (int i = 0; i < NBUF; i++) {
+        assert_int_equal(dev.unmapped[i], i != 1);
+        assert_int_equal(dev.detached[i], i == 1);     /* off the device, same address */
+    }
+    assert_ptr_equal(f->data, dev.mem[1]);
+    assert_int_equal(f->data[100], 0x61);              /* still there to be shown, dimmed */
+    assert_int_equal(source_next(src, &g, &err), NG_SRC_STATE);   /* streaming again */
+    assert_int_equal(src->state, CAP_STREAMING);
+    frame_free(f);                                     /* from the old streaming */
+    assert_int_equal(dev.unmapped[1], 1);
+    fill(0, 1, 0, 0x62);
+    assert_int_equal(source_next(src, &g, &err), NG_SRC_FRAME);
+    assert_int_equal(g->data[0], 0x62);
+    for (int i = 1; i < NBUF; i++)
+        assert_true(dev.queued[i]);                    /* the old frame's buffer not queued twice */
+    /* closed with a frame still out: unmapped when it goes */
+    source_close(src);
+    assert_int_equal(dev.unmapped[0], 1);
+    assert_int_equal(g->data[0], 0x62);
+    frame_free(g);
+    assert_int_equal(dev.unmapped[0], 2);
 }
 
 static void test_error_states(void **s)
@@ -557,6 +660,10 @@ static void test_multiplanar_device(void **s)
     assert_int_equal(f->width, 64);
     assert_int_equal(src->skipped, 1);
     frame_free(f);
+    fill(0, 3, 0, 0x23);   /* the lent buffer queued again with its plane array */
+    assert_int_equal(source_next(src, &f, &err), NG_SRC_FRAME);
+    assert_true(dev.queued[1]);
+    frame_free(f);
     source_close(src);
 }
 
@@ -568,6 +675,7 @@ int main(void)
         cmocka_unit_test(test_timeout_validation),
         cmocka_unit_test(test_drain_to_newest),
         cmocka_unit_test(test_bytesperline_padding),
+        cmocka_unit_test(test_lent_frame_outlives_a_restart),
         cmocka_unit_test(test_error_states),
         cmocka_unit_test(test_unplug_and_back),
         cmocka_unit_test(test_source_change),
