@@ -275,7 +275,8 @@ static const v4l2_ops fake_ops = { .open = f_open, .close = f_close, .ioctl = f_
                                    .mmap = f_mmap, .munmap = f_munmap, .mremap = f_mremap,
                                    .poll = f_poll };
 
-static ng_source *open_fake(v4l2_format_want want)
+/* The fake device opened as a source asking for `buffers` (0: the default). */
+static ng_source *open_fake_buffers(v4l2_format_want want, int buffers)
 {
     ng_source_spec spec;
     char why[200];
@@ -284,11 +285,18 @@ static ng_source *open_fake(v4l2_format_want want)
     source_opts_default(&o);
     o.ops = &fake_ops;
     o.format = want;
+    if (buffers)
+        o.buffers = buffers;
     ng_errbuf err = { 0 };
     ng_source *src = source_open(&spec, &o, &err);
     if (!src)
         fail_msg("%s", err.text);
     return src;
+}
+
+static ng_source *open_fake(v4l2_format_want want)
+{
+    return open_fake_buffers(want, 0);
 }
 
 /* ---- tests ---- */
@@ -445,6 +453,26 @@ static void test_bytesperline_padding(void **s)
     frame_free(f);
     frame_free(held);
     frame_free(held2);
+    source_close(src);
+}
+
+/* With two buffers none can be lent while two stay with the driver: every frame is copied out
+ * (buffers = 2 is how a card whose buffers are slow to read is told to copy). */
+static void test_two_buffers_copy_every_frame(void **s)
+{
+    (void)s;
+    fake_reset();
+    ng_source *src = open_fake_buffers(V4L2_WANT_AUTO, 2);
+    ng_frame *f = NULL;
+    ng_errbuf err = { 0 };
+    for (int n = 0; n < 4; n++) {
+        fill(n % 2, (uint32_t)n, 0, (uint8_t)(0x70 + n));
+        assert_int_equal(source_next(src, &f, &err), NG_SRC_FRAME);
+        assert_int_equal(f->data[0], 0x70 + n);
+        assert_true(f->data < dev.mem[0] || f->data >= dev.mem[NBUF]);   /* a copy */
+        assert_true(dev.queued[0] && dev.queued[1]);                      /* both with the driver */
+        frame_free(f);
+    }
     source_close(src);
 }
 
@@ -676,6 +704,7 @@ int main(void)
         cmocka_unit_test(test_drain_to_newest),
         cmocka_unit_test(test_bytesperline_padding),
         cmocka_unit_test(test_lent_frame_outlives_a_restart),
+        cmocka_unit_test(test_two_buffers_copy_every_frame),
         cmocka_unit_test(test_error_states),
         cmocka_unit_test(test_unplug_and_back),
         cmocka_unit_test(test_source_change),
