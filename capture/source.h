@@ -84,6 +84,8 @@ struct ng_source {
     uint64_t driver_drops;    /* gaps in the driver's sequence numbers */
     uint64_t skipped;         /* older buffers re-queued unseen to keep the newest */
     uint64_t error_buffers;   /* buffers the driver flagged as corrupt */
+    uint64_t copied_out;      /* frames copied out of a card's buffer instead of lent (none to
+                               * spare with the driver, or MJPEG and planar formats) */
     void *priv;
 };
 

@@ -449,6 +449,7 @@ static ng_source_status drain(ng_source *src, ng_frame **out)
         uint32_t used = s->mplane ? newest.m.planes[0].bytesused : newest.bytesused;
         f = copy_out(s, &newest, used);
         requeue(s, &newest);
+        src->copied_out += f != NULL;
     }
     if (!f) {
         src->error_buffers++;
@@ -546,7 +547,7 @@ static int v4l2_open_src(ng_source *src, const ng_source_spec *spec, ng_errbuf *
     s->fd = -1;
     s->retry_ms = RETRY_FIRST_MS;
     if (src->opts.buffers < 2 || src->opts.buffers > MAX_BUFFERS)
-        src->opts.buffers = 4;
+        src->opts.buffers = 6;
     src->priv = s;
     /* The first attempt now, so the frame size is known; a device that is not there yet is a
      * state to show and retry, not an error. Only a malformed request is refused. */

@@ -495,7 +495,7 @@ void config_defaults(ng_config *cfg)
     cfg->fps = 30;
     cfg->format = V4L2_WANT_AUTO;
     cfg->input = -1;
-    cfg->buffers = 4;
+    cfg->buffers = 6;   /* two always with the card, up to four lent on as frames */
     cfg->headless = NG_HEADLESS_AUTO;
     cfg->fullscreen = false;
     /* The embedded default plan is the one the built-in simulator scans. */

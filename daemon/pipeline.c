@@ -154,6 +154,7 @@ static void *capture_main(void *arg)
         atomic_store(&p->driver_drops, p->src->driver_drops);
         atomic_store(&p->source_skipped, p->src->skipped);
         atomic_store(&p->error_buffers, p->src->error_buffers);
+        atomic_store(&p->copied_out, p->src->copied_out);
         /* a change reported as such, or one that came with a frame (streaming again) */
         if (st == NG_SRC_STATE || p->src->state != before)
             publish_state(p);
@@ -315,6 +316,7 @@ int pipeline_start(pipeline *p, const ng_config *cfg, ng_source *src, const pipe
     atomic_init(&p->driver_drops, 0);
     atomic_init(&p->source_skipped, 0);
     atomic_init(&p->error_buffers, 0);
+    atomic_init(&p->copied_out, 0);
     pthread_mutex_init(&p->tel_lock, NULL);
     pthread_mutex_init(&p->guide_lock, NULL);
     tracker_opts to;

@@ -71,7 +71,7 @@ typedef struct {
     size_t nbacklog, backlog_cap;
     atomic_uint_fast64_t corrupt;   /* frames that could not be decoded */
     /* the source's counters, copied by the capture thread for the others to read */
-    atomic_uint_fast64_t driver_drops, source_skipped, error_buffers;
+    atomic_uint_fast64_t driver_drops, source_skipped, error_buffers, copied_out;
     ng_converter conv;              /* processing thread's */
     still_detector still;           /* processing thread's */
     int64_t t0_ns;

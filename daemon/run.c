@@ -562,10 +562,12 @@ int run_main(ng_config cfg, run_opts *opts)
     if (tel)
         NG_INFO("run", "telemetry: %s (%llu frames)", o.telemetry_path, (unsigned long long)processed);
     NG_INFO("run", "%llu frames processed, %llu skipped, %llu dropped by the card, "
-            "%llu error buffers, %llu undecodable", (unsigned long long)processed,
-            (unsigned long long)skipped, (unsigned long long)atomic_load(&p.driver_drops),
+            "%llu error buffers, %llu undecodable, %llu copied out of the card's buffers",
+            (unsigned long long)processed, (unsigned long long)skipped,
+            (unsigned long long)atomic_load(&p.driver_drops),
             (unsigned long long)atomic_load(&p.error_buffers),
-            (unsigned long long)atomic_load(&p.corrupt));
+            (unsigned long long)atomic_load(&p.corrupt),
+            (unsigned long long)atomic_load(&p.copied_out));
     if (st == SOURCE_FAILED) {
         fprintf(stderr, "needleguide: run: %s", p.source_err.text);
         return 2;

@@ -442,8 +442,10 @@ static void test_bytesperline_padding(void **s)
         memset(dev.mem[2] + y * dev.bytesperline, 100 + y, 128);
         memset(dev.mem[2] + y * dev.bytesperline + 128, 0xEE, 32);
     }
+    assert_int_equal(src->copied_out, 0);
     assert_int_equal(source_next(src, &f, &err), NG_SRC_FRAME);
-    assert_true(f->data < dev.mem[0] || f->data >= dev.mem[NBUF]);   /* a copy */
+    assert_true(f->data < dev.mem[0] || f->data >= dev.mem[NBUF]);   /* a copy, counted */
+    assert_int_equal(src->copied_out, 1);
     assert_true(dev.queued[2]);
     assert_int_equal(f->stride[0], 128);
     for (int y = 0; y < 32; y++)
@@ -473,6 +475,7 @@ static void test_two_buffers_copy_every_frame(void **s)
         assert_true(dev.queued[0] && dev.queued[1]);                      /* both with the driver */
         frame_free(f);
     }
+    assert_int_equal(src->copied_out, 4);
     source_close(src);
 }
 
