@@ -3,13 +3,16 @@
  * fed by a paced capture card at 640x480, 1280x720 and 1920x1080 in YUYV and NV12. Each
  * configuration runs in a process of its own (its CPU time and peak memory are its own). Prints
  * a table, writes JSON.
- *   bench_pipeline [--seconds S] [--fps F] [--out results.json] [--only WxH/FMT] */
+ *   bench_pipeline [--seconds S] [--fps F] [--out results.json] [--only WxH/FMT]
+ * --only runs one configuration (the format in either case) and writes JSON only to --out. */
 #include <getopt.h>
 #include <json-c/json.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -188,10 +191,26 @@ static void print_row(json_object *c, const bench_config *bc)
            num(c, "cpu_percent_of_one_core"), num(c, "cpu_percent_whole_run"), num(c, "peak_rss_mb"));
 }
 
+/* --only's WxH/FMT, the format in either case */
+static bool config_is(const bench_config *bc, const char *name)
+{
+    char own[32];
+    snprintf(own, sizeof own, "%dx%d/%s", bc->width, bc->height, bc->fmt_name);
+    return strcasecmp(own, name) == 0;
+}
+
+static bool config_named(const char *name)
+{
+    for (size_t i = 0; i < sizeof configs / sizeof *configs; i++)
+        if (config_is(&configs[i], name))
+            return true;
+    return false;
+}
+
 int main(int argc, char **argv)
 {
     double seconds = 10, fps = 60;
-    const char *out_path = "bench/results.json", *only = NULL;
+    const char *out_path = NULL, *only = NULL;
     static const struct option opts[] = {
         { "seconds", required_argument, 0, 's' }, { "fps", required_argument, 0, 'f' },
         { "out", required_argument, 0, 'o' },     { "only", required_argument, 0, 'O' },
@@ -204,12 +223,23 @@ int main(int argc, char **argv)
         case 'o': out_path = optarg; break;
         case 'O': only = optarg; break;
         default:
-            fprintf(stderr, "usage: bench_pipeline [--seconds S] [--fps F] [--out F.json] [--only WxH/FMT]\n");
+            fprintf(stderr, "usage: bench_pipeline [--seconds S] [--fps F] [--out F.json] [--only WxH/FMT]\n"
+                            "  (--only writes no JSON unless --out names a file)\n");
             return 2;
         }
     }
     if (!(seconds > 0) || !(fps > 0) || fps > 240) {
         fprintf(stderr, "bench_pipeline: --seconds must be > 0 and --fps in (0, 240]\n");
+        return 2;
+    }
+    /* one configuration's run does not replace the whole table's figures unless asked to */
+    if (!out_path && !only)
+        out_path = "bench/results.json";
+    if (only && !config_named(only)) {   /* not a silent run of nothing */
+        fprintf(stderr, "bench_pipeline: --only %s: no such configuration; one of", only);
+        for (size_t i = 0; i < sizeof configs / sizeof *configs; i++)
+            fprintf(stderr, " %dx%d/%s", configs[i].width, configs[i].height, configs[i].fmt_name);
+        fputc('\n', stderr);
         return 2;
     }
     setenv("SDL_VIDEODRIVER", "dummy", 1);
@@ -224,14 +254,12 @@ int main(int argc, char **argv)
     int failed = 0;
     for (size_t i = 0; i < sizeof configs / sizeof *configs; i++) {
         const bench_config *bc = &configs[i];
-        char name[32];
-        snprintf(name, sizeof name, "%dx%d/%s", bc->width, bc->height, bc->fmt_name);
-        if (only && strcmp(only, name))
+        if (only && !config_is(bc, only))
             continue;
         fflush(stdout);
         json_object *c = run_in_child(bc, seconds, fps);
         if (!c) {
-            printf("%-14s failed\n", name);
+            printf("%dx%d/%-5s failed\n", bc->width, bc->height, bc->fmt_name);
             failed++;
             continue;
         }
@@ -246,7 +274,9 @@ int main(int argc, char **argv)
     json_object *floor = convert_floor_run(1920, 1080, 50, stdout);
     if (floor)
         json_object_object_add(root, "conversion_1080p", floor);
-    if (json_object_to_file_ext(out_path, root, JSON_C_TO_STRING_PRETTY) < 0) {
+    if (!out_path) {
+        /* --only without --out: the table above is all */
+    } else if (json_object_to_file_ext(out_path, root, JSON_C_TO_STRING_PRETTY) < 0) {
         fprintf(stderr, "bench_pipeline: %s: cannot write\n", out_path);
         failed++;
     } else {
