@@ -33,12 +33,21 @@ static void draw(double amp, double deg, double rho, double ox, double oy)
         }
 }
 
+/* The directions as the tracker hands them over: the Hough's (only their normals are read). */
+static hough_dirs dirs_of(const double *ang, int n)
+{
+    hough_dirs d;
+    assert_int_equal(hough_dirs_init(&d, ang, n, 0.1), 0);
+    return d;
+}
+
 static void test_faint_line_found(void **s)
 {
     (void)s;
     double ang[NANG];
     for (int a = 0; a < NANG; a++)
         ang[a] = (20 + a) * M_PI / 180;
+    hough_dirs dirs = dirs_of(ang, NANG);
     const double ox = 20, oy = 20;
     for (int y = 0; y < H; y++)
         for (int x = 0; x < W; x++) {
@@ -63,7 +72,7 @@ static void test_faint_line_found(void **s)
         }
         assert_true(above < 0.3 * on);
         line_scan_clear(&sc);
-        line_scan_add(&sc, img, xs, ys, W * H, ang, 0, NANG);
+        line_scan_add(&sc, img, xs, ys, W * H, &dirs, 0, NANG);
         int best_a = 0, best_r = 0;
         double best = -1e9;
         for (int ai = 0; ai < NANG; ai++)
@@ -84,13 +93,14 @@ static void test_faint_line_found(void **s)
     /* no line: nothing scores like one */
     draw(0, 40, 0, ox, oy);
     line_scan_clear(&sc);
-    line_scan_add(&sc, img, xs, ys, W * H, ang, 0, NANG);
+    line_scan_add(&sc, img, xs, ys, W * H, &dirs, 0, NANG);
     double top = 0;
     for (int ai = 0; ai < NANG; ai++)
         for (int r = 0; r < sc.nrho; r++)
             top = fmax(top, line_scan_score(&sc, ai, r, 3, 1.0, 20));
     assert_true(top < 5.0);
     line_scan_free(&sc);
+    hough_dirs_free(&dirs);
 }
 
 static void test_score_edges(void **s)
@@ -105,7 +115,9 @@ static void test_score_edges(void **s)
         x[i] = (float)(i % 3);
         y[i] = (float)(i / 3 - 1);   /* rows at rho -1, 0, +1 */
     }
-    line_scan_add(&sc, v, x, y, 9, ang, 0, 1);
+    hough_dirs dirs = dirs_of(ang, 1);
+    line_scan_add(&sc, v, x, y, 9, &dirs, 0, 1);
+    hough_dirs_free(&dirs);
     assert_int_equal(sc.count[5], 3);
     assert_float_equal(sc.sum[5], 12, 1e-6);
     /* rho 0 is 3 above both neighbours, over 3 pixels of sd 1 */
@@ -127,7 +139,9 @@ static void test_off_the_scan_counted_nowhere(void **s)
     line_scan_clear(&sc);
     double ang[NA] = { 0, 0.1, 0.2 };   /* near horizontal: rho ~ y */
     float v[] = { 1, 2, 4, 8, 16, 32 }, x[6] = { 0 }, y[] = { 0, -50, 50, 0, -9, 300 };
-    line_scan_add(&sc, v, x, y, 6, ang, 0, NA);
+    hough_dirs dirs = dirs_of(ang, NA);
+    line_scan_add(&sc, v, x, y, 6, &dirs, 0, NA);
+    hough_dirs_free(&dirs);
     for (int a = 0; a < NA; a++)
         for (int r = 0; r < sc.nrho; r++) {
             int i = a * sc.nrho + r;

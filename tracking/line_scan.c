@@ -34,13 +34,13 @@ void line_scan_clear(line_scan *s)
 
 NG_VECTOR_CLONES
 void line_scan_add(line_scan *s, const float *val, const float *xs, const float *ys, int n,
-                   const double *ang, int a0, int a1)
+                   const hough_dirs *dirs, int a0, int a1)
 {
     enum { CHUNK = 256 };
     int bin[CHUNK];
     const float top = (float)s->nrho, shift = (float)s->rho_max + 0.5f;
     for (int a = a0; a < a1; a++) {
-        float nx = (float)-sin(ang[a]), ny = (float)cos(ang[a]);
+        const float nx = dirs->nx[a], ny = dirs->ny[a];
         float *sum = s->sum + (size_t)a * s->nrho;
         int *count = s->count + (size_t)a * s->nrho;
         /* the cell after the last line's, where what falls off the scan goes: no branch */

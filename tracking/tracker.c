@@ -772,7 +772,7 @@ void tracker_measure(tracker *t, const uint8_t *luma, int stride, int width, int
             t->scan_y[m++] = t->path_y[k][c];
         }
         int per = t->nang / 2;   /* ang[] holds the L4 path's directions, then the L5 path's */
-        line_scan_add(&t->scan, t->scan_v, t->scan_x, t->scan_y, m, t->ang, k * per,
+        line_scan_add(&t->scan, t->scan_v, t->scan_x, t->scan_y, m, &t->dirs, k * per,
                       (k + 1) * per);
     }
     /* Scores onto the Hough cells (a scan bin is SCAN_STEP of them): each line against those
