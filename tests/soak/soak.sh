@@ -12,8 +12,10 @@
 # recording state (the lowest of the last six samples: a client connecting as we look is not a
 # leak), the daemon dies, or LeakSanitizer reports anything at its exit.
 #   tests/soak/soak.sh BIN OUTDIR SECONDS
+# SOAK_SOURCE picks the source (default sim:1; make soak-v4l2 passes vivid's v4l2:/dev/video0).
 set -u
 BIN=$1 OUT=$2 SECONDS_TOTAL=$3
+SOURCE=${SOAK_SOURCE:-sim:1}
 CYCLE=${SOAK_CYCLE:-60}
 SAMPLE=${SOAK_SAMPLE:-5}
 [ "$SECONDS_TOTAL" -ge 30 ] || { echo "soak: at least 30 s" >&2; exit 2; }
@@ -23,7 +25,7 @@ OUT=$(cd "$OUT" && pwd)
 SOCK=$OUT/control.sock
 cat > "$OUT/soak.conf" <<CONF
 [capture]
-source = sim:1
+source = $SOURCE
 fps = 60
 [display]
 headless = yes
@@ -47,6 +49,7 @@ start=$(date +%s)
 ctl record start > /dev/null
 last_cycle=$start
 status_fail=0
+next_sample=0
 while :; do
     now=$(date +%s)
     el=$((now - start))
@@ -60,7 +63,10 @@ while :; do
         last_cycle=$now
         cycle=$((cycle + 1))
     fi
-    if [ $((el % SAMPLE)) -eq 0 ]; then
+    # due, not "el is a multiple of SAMPLE": a slow machine (qemu's emulation) takes more than a
+    # second a round and would step over most multiples
+    if [ $el -ge $next_sample ]; then
+        next_sample=$((el - el % SAMPLE + SAMPLE))
         rss=$(awk '/^VmRSS:/ {print $2}' /proc/$pid/status)
         thr=$(awk '/^Threads:/ {print $2}' /proc/$pid/status)
         fds=$(ls /proc/$pid/fd | wc -l)
@@ -75,6 +81,8 @@ ctl record stop > /dev/null
 kill -TERM $pid
 wait $pid
 rc=$?
+# its own account: frames processed, skipped, dropped by the card, copied out of its buffers
+grep "frames processed" "$OUT/daemon.log" | tail -n 1 | sed 's/^needleguide: run: /soak: daemon: /'
 
 # the verdict, from the samples
 awk -F, -v warm="$warmup" -v rc="$rc" -v status_fail="$status_fail" -v tail_n=6 '
