@@ -75,7 +75,7 @@ void source_opts_default(ng_source_opts *o)
     o->fps = 30;
     o->format = V4L2_WANT_AUTO;
     o->input = -1;
-    o->buffers = 6;
+    o->buffers = NG_CAPTURE_BUFFERS_DEFAULT;
 }
 
 ng_source *source_open(const ng_source_spec *spec, const ng_source_opts *opts, ng_errbuf *err)

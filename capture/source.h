@@ -39,6 +39,13 @@ typedef struct {
 
 void playback_init(ng_playback *pb);
 
+/* mmap buffers asked of a capture card: two always stay with it (V4L2_KEEP_QUEUED), the rest can
+ * be lent on as frames — by default up to four, so that the display, the processing, a frame
+ * waiting between them and a recording can each hold one without a copy. */
+#define NG_CAPTURE_BUFFERS_MIN 2
+#define NG_CAPTURE_BUFFERS_MAX 32
+#define NG_CAPTURE_BUFFERS_DEFAULT 6
+
 typedef struct {
     double fps;   /* pacing for sources without their own rate (sim); asked of capture cards */
     bool fast;    /* no pacing: as fast as possible */
@@ -47,7 +54,7 @@ typedef struct {
     v4l2_format_want format;
     int width, height;     /* 0: keep the device's (or the DV timings') */
     int input;             /* -1: keep the current input */
-    int buffers;           /* mmap buffers, 2..32 */
+    int buffers;           /* mmap buffers, NG_CAPTURE_BUFFERS_MIN..MAX */
     const v4l2_ops *ops;   /* NULL: the real system calls */
     ng_playback *play;     /* files: pause, step, speed, seek, loop; NULL: play once */
 } ng_source_opts;

@@ -19,6 +19,7 @@
 #include "util/log.h"
 
 #define MAX_BUFFERS V4L2_POOL_MAX
+_Static_assert(NG_CAPTURE_BUFFERS_MAX <= MAX_BUFFERS, "the pool holds every buffer one may ask for");
 #define RETRY_FIRST_MS 100
 #define RETRY_MAX_MS 500       /* reopening or asking for timings is cheap: retry often */
 #define IDLE_SLICE_MS 250      /* next() returns at least this often, so stop is prompt */
@@ -546,8 +547,8 @@ static int v4l2_open_src(ng_source *src, const ng_source_spec *spec, ng_errbuf *
     snprintf(s->path, sizeof s->path, "%s", spec->path);
     s->fd = -1;
     s->retry_ms = RETRY_FIRST_MS;
-    if (src->opts.buffers < 2 || src->opts.buffers > MAX_BUFFERS)
-        src->opts.buffers = 6;
+    if (src->opts.buffers < NG_CAPTURE_BUFFERS_MIN || src->opts.buffers > NG_CAPTURE_BUFFERS_MAX)
+        src->opts.buffers = NG_CAPTURE_BUFFERS_DEFAULT;
     src->priv = s;
     /* The first attempt now, so the frame size is known; a device that is not there yet is a
      * state to show and retry, not an error. Only a malformed request is refused. */

@@ -119,8 +119,9 @@ static int parse_input(const char *v, void *dst, char *why, size_t n)
 
 static int parse_buffers(const char *v, void *dst, char *why, size_t n)
 {
-    if (parse_int_range(v, dst, 2, 32) < 0) {
-        snprintf(why, n, "expected a buffer count 2..32");
+    if (parse_int_range(v, dst, NG_CAPTURE_BUFFERS_MIN, NG_CAPTURE_BUFFERS_MAX) < 0) {
+        snprintf(why, n, "expected a buffer count %d..%d", NG_CAPTURE_BUFFERS_MIN,
+                 NG_CAPTURE_BUFFERS_MAX);
         return -1;
     }
     return 0;
@@ -495,7 +496,7 @@ void config_defaults(ng_config *cfg)
     cfg->fps = 30;
     cfg->format = V4L2_WANT_AUTO;
     cfg->input = -1;
-    cfg->buffers = 6;   /* two always with the card, up to four lent on as frames */
+    cfg->buffers = NG_CAPTURE_BUFFERS_DEFAULT;
     cfg->headless = NG_HEADLESS_AUTO;
     cfg->fullscreen = false;
     /* The embedded default plan is the one the built-in simulator scans. */
