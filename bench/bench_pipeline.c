@@ -191,12 +191,19 @@ static void print_row(json_object *c, const bench_config *bc)
            num(c, "cpu_percent_of_one_core"), num(c, "cpu_percent_whole_run"), num(c, "peak_rss_mb"));
 }
 
-/* --only's WxH/FMT, the format in either case */
+/* WxH/FMT, as --only names a configuration */
+typedef struct { char s[32]; } config_name;
+static config_name name_of(const bench_config *bc)
+{
+    config_name n;
+    snprintf(n.s, sizeof n.s, "%dx%d/%s", bc->width, bc->height, bc->fmt_name);
+    return n;
+}
+
+/* the format in either case */
 static bool config_is(const bench_config *bc, const char *name)
 {
-    char own[32];
-    snprintf(own, sizeof own, "%dx%d/%s", bc->width, bc->height, bc->fmt_name);
-    return strcasecmp(own, name) == 0;
+    return strcasecmp(name_of(bc).s, name) == 0;
 }
 
 static bool config_named(const char *name)
@@ -238,7 +245,7 @@ int main(int argc, char **argv)
     if (only && !config_named(only)) {   /* not a silent run of nothing */
         fprintf(stderr, "bench_pipeline: --only %s: no such configuration; one of", only);
         for (size_t i = 0; i < sizeof configs / sizeof *configs; i++)
-            fprintf(stderr, " %dx%d/%s", configs[i].width, configs[i].height, configs[i].fmt_name);
+            fprintf(stderr, " %s", name_of(&configs[i]).s);
         fputc('\n', stderr);
         return 2;
     }
@@ -259,7 +266,7 @@ int main(int argc, char **argv)
         fflush(stdout);
         json_object *c = run_in_child(bc, seconds, fps);
         if (!c) {
-            printf("%dx%d/%-5s failed\n", bc->width, bc->height, bc->fmt_name);
+            printf("%-14s failed\n", name_of(bc).s);
             failed++;
             continue;
         }
