@@ -1,9 +1,10 @@
 /* make bench: the daemon's own live loop (run_main: capture thread, processing thread, the main
  * thread drawing as the headless daemon does, SDL's software renderer on a surface of its own)
- * fed by a paced capture card at 640x480, 1280x720 and 1920x1080 in YUYV and NV12. Each
+ * fed by a paced capture card at 640x480, 1280x720 and 1920x1080 in YUYV and NV12, and at 1080p
+ * NV12 once more with the card sending one picture over and over (frozen: shown dimmed). Each
  * configuration runs in a process of its own (its CPU time and peak memory are its own). Prints
  * a table, writes JSON.
- *   bench_pipeline [--seconds S] [--fps F] [--out results.json] [--only WxH/FMT]
+ *   bench_pipeline [--seconds S] [--fps F] [--out results.json] [--only WxH/FMT[/frozen]]
  * --only runs one configuration (the format in either case) and writes JSON only to --out. */
 #include <getopt.h>
 #include <json-c/json.h>
@@ -33,12 +34,16 @@ typedef struct {
     int width, height;
     ng_pixfmt fmt;
     const char *fmt_name;
+    /* the card sends one picture over and over (the scanner's freeze): frames arrive, the
+     * picture is not live, and the display dims it — what that costs a frame */
+    bool frozen;
 } bench_config;
 
 static const bench_config configs[] = {
-    { 640, 480, NG_PIX_YUYV, "yuyv" },   { 640, 480, NG_PIX_NV12, "nv12" },
-    { 1280, 720, NG_PIX_YUYV, "yuyv" },  { 1280, 720, NG_PIX_NV12, "nv12" },
-    { 1920, 1080, NG_PIX_YUYV, "yuyv" }, { 1920, 1080, NG_PIX_NV12, "nv12" },
+    { 640, 480, NG_PIX_YUYV, "yuyv", false },   { 640, 480, NG_PIX_NV12, "nv12", false },
+    { 1280, 720, NG_PIX_YUYV, "yuyv", false },  { 1280, 720, NG_PIX_NV12, "nv12", false },
+    { 1920, 1080, NG_PIX_YUYV, "yuyv", false }, { 1920, 1080, NG_PIX_NV12, "nv12", false },
+    { 1920, 1080, NG_PIX_NV12, "nv12", true },
 };
 
 /* kB from /proc/self/status: VmHWM (peak) or VmRSS (now). */
@@ -88,7 +93,7 @@ static int run_config(const bench_config *bc, double seconds, double fps, int fd
     frame_free(rendered);
     sim_renderer_free(r);
     paced_card card = { .fmt = bc->fmt, .width = bc->width, .height = bc->height,
-                        .frames = frames, .nframes = BENCH_FRAMES };
+                        .frames = frames, .nframes = bc->frozen ? 1 : BENCH_FRAMES };
     paced_card_use(&card);
 
     ng_config cfg;
@@ -114,6 +119,7 @@ static int run_config(const bench_config *bc, double seconds, double fps, int fd
     json_object_object_add(j, "width", json_object_new_int(bc->width));
     json_object_object_add(j, "height", json_object_new_int(bc->height));
     json_object_object_add(j, "format", json_object_new_string(bc->fmt_name));
+    json_object_object_add(j, "frozen", json_object_new_boolean(bc->frozen));
     json_object_object_add(j, "fps", json_object_new_double(fps));
     json_object_object_add(j, "frames_presented", json_object_new_int64((int64_t)stats.n));
     json_object_object_add(j, "frames_dropped_by_us", json_object_new_int64((int64_t)stage_stats_dropped(&stats)));
@@ -180,24 +186,28 @@ static double num(json_object *o, const char *key)
     return json_object_object_get_ex(o, key, &v) ? json_object_get_double(v) : NAN;
 }
 
+/* WxH/FMT[/frozen], as --only names a configuration */
+typedef struct { char s[32]; } config_name;
+static config_name name_of(const bench_config *bc)
+{
+    config_name n;
+    snprintf(n.s, sizeof n.s, "%dx%d/%s%s", bc->width, bc->height, bc->fmt_name,
+             bc->frozen ? "/frozen" : "");
+    return n;
+}
+
 static void print_row(json_object *c, const bench_config *bc)
 {
-    printf("%4dx%-4d %-4s", bc->width, bc->height, bc->fmt_name);
+    char label[32];
+    snprintf(label, sizeof label, "%dx%d %s%s", bc->width, bc->height, bc->fmt_name,
+             bc->frozen ? " frozen" : "");
+    printf("%-21s", label);
     static const char *const shown[] = { "dequeue", "convert", "track", "guide", "render", "present" };
     for (size_t i = 0; i < sizeof shown / sizeof *shown; i++)
         printf(" %5.2f/%5.2f", stage_ms(c, shown[i], "p50_ms"), stage_ms(c, shown[i], "p99_ms"));
     printf(" | %5.2f %5.2f %6.2f | %4.0f %5.1f %5.1f %6.1f\n", stage_ms(c, "total", "p50_ms"),
            stage_ms(c, "total", "p99_ms"), stage_ms(c, "total", "max_ms"), num(c, "frames_dropped_by_us"),
            num(c, "cpu_percent_of_one_core"), num(c, "cpu_percent_whole_run"), num(c, "peak_rss_mb"));
-}
-
-/* WxH/FMT, as --only names a configuration */
-typedef struct { char s[32]; } config_name;
-static config_name name_of(const bench_config *bc)
-{
-    config_name n;
-    snprintf(n.s, sizeof n.s, "%dx%d/%s", bc->width, bc->height, bc->fmt_name);
-    return n;
 }
 
 /* the format in either case */
@@ -230,7 +240,7 @@ int main(int argc, char **argv)
         case 'o': out_path = optarg; break;
         case 'O': only = optarg; break;
         default:
-            fprintf(stderr, "usage: bench_pipeline [--seconds S] [--fps F] [--out F.json] [--only WxH/FMT]\n"
+            fprintf(stderr, "usage: bench_pipeline [--seconds S] [--fps F] [--out F.json] [--only WxH/FMT[/frozen]]\n"
                             "  (--only writes no JSON unless --out names a file)\n");
             return 2;
         }
@@ -254,9 +264,9 @@ int main(int argc, char **argv)
 
     printf("needleguide pipeline at %.0f fps, %.0f s per configuration after 1 s warm-up; "
            "stage times p50/p99 ms\n", fps, seconds);
-    printf("%-14s %11s %11s %11s %11s %11s %11s | %-18s | %4s %5s %5s %6s\n", "", "dequeue", "convert",
+    printf("%-21s %11s %11s %11s %11s %11s %11s | %-18s | %4s %5s %5s %6s\n", "", "dequeue", "convert",
            "track", "guide", "render", "present", "added latency ms", "drop", "CPU%", "run%", "RSS MB");
-    printf("%-14s %71s | %5s %5s %6s |\n", "", "", "p50", "p99", "max");
+    printf("%-21s %71s | %5s %5s %6s |\n", "", "", "p50", "p99", "max");
     json_object *root = json_object_new_object(), *arr = json_object_new_array();
     int failed = 0;
     for (size_t i = 0; i < sizeof configs / sizeof *configs; i++) {
@@ -266,7 +276,7 @@ int main(int argc, char **argv)
         fflush(stdout);
         json_object *c = run_in_child(bc, seconds, fps);
         if (!c) {
-            printf("%-14s failed\n", name_of(bc).s);
+            printf("%-21s failed\n", name_of(bc).s);
             failed++;
             continue;
         }

@@ -221,6 +221,37 @@ static void test_frozen_or_lost_shows_no_needle_and_is_dimmed(void **s)
     SDL_FreeSurface(img);
 }
 
+/* A picture that is not live is the frame at the dim's level — each colour times
+ * (255 - OVERLAY_DIM_ALPHA) / 255, black blended over it — whether the frame goes straight into
+ * the screen (1:1) or through the video texture (scaled). Measured where nothing is drawn over
+ * it: the frame's grey there is 70 + 200 / 8. */
+static void test_dimmed_picture_is_the_frame_at_the_dim_level(void **s)
+{
+    (void)s;
+    const int grey = 70 + 200 / 8;
+    const int dim = (int)lround(grey * (255 - OVERLAY_DIM_ALPHA) / 255.0);
+    overlay *scaled = open_overlay(true, 1280, 900);
+    assert_non_null(scaled);
+    overlay *screens[] = { ov, scaled };
+    for (int i = 0; i < 2; i++) {
+        for (int frozen = 0; frozen <= 1; frozen++) {
+            overlay_view v = base_view();
+            v.still_ms = frozen ? OVERLAY_FROZEN_MS : 0;
+            SDL_Surface *img = render_on(screens[i], &v, frozen ? "dim_frozen" : "dim_live");
+            ng_rect at = overlay_frame_rect(screens[i], (ng_rect){ 400, 200, 1, 1 });
+            int x = at.x + at.w / 2, y = at.y + at.h / 2;
+            Uint8 r, g, b;
+            image_rgb(img, x, y, &r, &g, &b);
+            int want = frozen ? dim : grey;
+            if (abs(r - want) > 1 || abs(g - want) > 1 || abs(b - want) > 1)
+                fail_msg("%s, %s: (%d,%d) is %d,%d,%d, not %d", i ? "scaled" : "1:1",
+                         frozen ? "frozen" : "live", x, y, r, g, b, want);
+            SDL_FreeSurface(img);
+        }
+    }
+    overlay_free(scaled);
+}
+
 /* The window is not cleared whole each screen (a pass over every pixel on the software
  * renderer): where no video is drawn, black is, and nothing of an earlier screen stays. */
 static void test_black_where_no_video(void **s)
@@ -612,6 +643,7 @@ int main(void)
         cmocka_unit_test(test_low_confidence_is_grey_and_dashed),
         cmocka_unit_test(test_late_or_paused_greys_the_needle),
         cmocka_unit_test(test_frozen_or_lost_shows_no_needle_and_is_dimmed),
+        cmocka_unit_test(test_dimmed_picture_is_the_frame_at_the_dim_level),
         cmocka_unit_test(test_black_where_no_video),
         cmocka_unit_test(test_video_meets_its_bars_on_whole_pixels),
         cmocka_unit_test(test_captured_frame_drawn_as_its_argb),
