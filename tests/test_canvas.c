@@ -1,7 +1,9 @@
 /* overlay/canvas: the headless screen's rows each start on a cache line at any width, the
- * software renderer draws into every pixel of it and past none, and a size it cannot hold is
- * refused with the size named. */
+ * software renderer draws into every pixel of it and past none, a screen of 2 MB and more is
+ * advised for huge pages, and a size it cannot hold is refused with the size named. */
 #include "test_util.h"
+
+#include <stdbool.h>
 
 #include "overlay/canvas.h"
 
@@ -60,6 +62,60 @@ static void test_drawn_into_every_pixel_and_no_padding(void **state)
     canvas_free(s);
 }
 
+/* The VmFlags of the mapping that holds addr in /proc/self/smaps: into flags, false if none. */
+static bool vm_flags_of(const void *addr, char *flags, size_t size)
+{
+    FILE *f = fopen("/proc/self/smaps", "r");
+    if (!f)
+        return false;
+    char line[512];
+    bool in = false, found = false;
+    while (!found && fgets(line, sizeof line, f)) {
+        unsigned long lo, hi;
+        if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 && strchr(line, '-') < strchr(line, ' '))
+            in = (uintptr_t)addr >= lo && (uintptr_t)addr < hi;
+        else if (in && !strncmp(line, "VmFlags:", 8)) {
+            size_t n = strlen(line + 8);
+            n = n < size - 1 ? n : size - 1;
+            memcpy(flags, line + 8, n);
+            flags[n] = '\0';
+            found = true;
+        }
+    }
+    fclose(f);
+    return found;
+}
+
+/* The 1080p screen (10 MB, rewritten every frame) lies on 2 MB pages where the kernel has them:
+ * its pixels start on a 2 MB boundary and are advised for huge pages ("hg" in smaps). A screen
+ * under 2 MB is not rounded up to one. */
+static void test_large_screen_advised_for_huge_pages(void **state)
+{
+    (void)state;
+    if (access("/sys/kernel/mm/transparent_hugepage/enabled", F_OK) != 0) {
+        fprintf(stderr, "test_canvas: SKIPPED huge pages: this kernel has no transparent huge "
+                        "pages\n");
+        skip();
+    }
+    SDL_Surface *big = canvas_new(2420, 1080, SDL_PIXELFORMAT_RGB888);
+    SDL_Surface *small = canvas_new(320, 240, SDL_PIXELFORMAT_RGB888);
+    assert_non_null(big);
+    assert_non_null(small);
+    assert_int_equal((uintptr_t)big->pixels % (2 << 20), 0);
+    char flags[512];
+    assert_true(vm_flags_of(big->pixels, flags, sizeof flags));
+    if (!strstr(flags, " hg"))
+        fail_msg("the screen's pixels are not advised for huge pages: VmFlags%s", flags);
+    /* its last row too: the advice covers the whole screen */
+    const Uint8 *last = (const Uint8 *)big->pixels + (size_t)big->pitch * (size_t)(big->h - 1);
+    assert_true(vm_flags_of(last, flags, sizeof flags));
+    assert_non_null(strstr(flags, " hg"));
+    assert_true(vm_flags_of(small->pixels, flags, sizeof flags));
+    assert_null(strstr(flags, " hg"));
+    canvas_free(small);
+    canvas_free(big);
+}
+
 static void test_bad_size_refused_and_named(void **state)
 {
     (void)state;
@@ -79,6 +135,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rows_start_on_cache_lines),
         cmocka_unit_test(test_drawn_into_every_pixel_and_no_padding),
+        cmocka_unit_test(test_large_screen_advised_for_huge_pages),
         cmocka_unit_test(test_bad_size_refused_and_named),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
