@@ -73,7 +73,7 @@ help:
 	@echo "make fuzz       each libFuzzer target for FUZZ_SECONDS (default 60) with clang, ASan+UBSan"
 	@echo "make soak       the daemon for SOAK_SECONDS (default 300) with recording and a control client; no growth, no leaks"
 	@echo "make soak-v4l2  the same on vivid (a real V4L2 driver) in the test VM"
-	@echo "make bench      the live pipeline at 640x480/720p/1080p, YUYV and NV12, 60 fps: latency per stage, drops, CPU, RSS"
+	@echo "make bench      the live pipeline at 640x480/720p/1080p, YUYV and NV12, 60 fps (and a frozen 1080p picture): latency per stage, drops, CPU, RSS"
 	@echo "make bench-tracking  the tracker over a varied simulated set: accuracy table and ms/frame"
 	@echo "make calibrate-confidence  refit the tracker's calibrated confidence on a separate set"
 	@echo "make install   binary, systemd unit, man page, example config (PREFIX=/usr/local, DESTDIR)"
