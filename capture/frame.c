@@ -126,6 +126,26 @@ ng_frame *frame_lend(ng_pixfmt fmt, int width, int height, uint8_t *pixels, int 
     return f;
 }
 
+bool frame_rows(const ng_frame *f, int y0, int rows, ng_frame *view)
+{
+    if (f->fmt == NG_PIX_MJPEG || y0 < 0 || rows <= 0 || y0 > f->height - rows)
+        return false;
+    int row_bytes[3], two[3];   /* each plane's rows for two of the image's: 1 where halved */
+    int n = pixfmt_planes(f->fmt, f->width, 2, row_bytes, two);
+    for (int i = 0; i < n; i++)
+        if (two[i] == 1 && y0 % 2)
+            return false;
+    *view = (ng_frame){ .seq = f->seq, .t_capture_ns = f->t_capture_ns,
+                        .t_dequeued_ns = f->t_dequeued_ns, .fmt = f->fmt,
+                        .full_range = f->full_range, .matrix = f->matrix, .width = f->width,
+                        .height = rows, .nplanes = n, .pts_ms = f->pts_ms };
+    for (int i = 0; i < n; i++) {
+        view->plane[i] = f->plane[i] + (size_t)(y0 * two[i] / 2) * (size_t)f->stride[i];
+        view->stride[i] = f->stride[i];
+    }
+    return true;
+}
+
 ng_frame *frame_ref(ng_frame *f)
 {
     atomic_fetch_add(&f->more_owners, 1);

@@ -59,6 +59,10 @@ ng_frame *frame_alloc_compressed(ng_pixfmt fmt, int width, int height, size_t si
  * pitch shorter than a row, or no memory. */
 ng_frame *frame_lend(ng_pixfmt fmt, int width, int height, uint8_t *pixels, int pitch,
                      ng_frame_return give_back, void *lender, unsigned slot);
+/* Rows y0 .. y0 + rows - 1 of f as a frame of their own, in view: over f's pixels, valid while f
+ * is, never freed (no owner, nothing given back). Where chroma has half the rows (I420, NV12) y0
+ * must be even. False for MJPEG, or rows not all within f. */
+bool frame_rows(const ng_frame *f, int y0, int rows, ng_frame *view);
 /* One more owner of f (its pixels are read-only from capture on, so the display, the processing
  * and the recorder may hold it at once): each calls frame_free once; the last frees it. */
 ng_frame *frame_ref(ng_frame *f);

@@ -587,6 +587,34 @@ static void dim(void *pixels, int pitch, int w, int h)
     ARGBShade(pixels, pitch, pixels, pitch, w, h, 0xff000000u | keep << 16 | keep << 8 | keep);
 }
 
+/* Rows converted and dimmed together, while they are still in cache: a second pass over the
+ * whole converted frame read it back from memory (~1 ms of 2.7 at 1080p). Even, for 4:2:0. */
+#define DIM_BAND_ROWS 16
+
+/* The view's frame into pixels, dimmed if asked. */
+static bool frame_into_dimmed(overlay *ov, const overlay_view *v, uint8_t *pixels, int pitch,
+                              bool dimmed)
+{
+    ng_frame band;
+    /* a captured frame that has rows of its own (not a JPEG's): in bands */
+    if (dimmed && v->frame && frame_rows(v->frame, 0, 1, &band)) {
+        for (int y = 0; y < v->height; y += DIM_BAND_ROWS) {
+            int rows = v->height - y < DIM_BAND_ROWS ? v->height - y : DIM_BAND_ROWS;
+            uint8_t *at = pixels + (size_t)y * (size_t)pitch;
+            if (!frame_rows(v->frame, y, rows, &band) ||
+                convert_frame(&ov->conv, &band, at, pitch, NULL, NULL) != 0)
+                return false;
+            dim(at, pitch, v->width, rows);
+        }
+        return true;
+    }
+    if (!frame_into(ov, v, pixels, pitch))
+        return false;
+    if (dimmed)
+        dim(pixels, pitch, v->width, v->height);
+    return true;
+}
+
 /* The view's frame into the screen, dimmed if asked: straight into the canvas, or into the
  * video texture (on the software renderer, the texture's own pixels) and copied from there.
  * False if it could not be. */
@@ -596,19 +624,13 @@ static bool put_video(overlay *ov, const overlay_view *v, const SDL_FRect *dst, 
         SDL_RenderFlush(ov->renderer);   /* the bars queued before reach a pixel into it */
         uint8_t *at = (uint8_t *)ov->canvas->pixels + (size_t)dst->y * (size_t)ov->canvas->pitch +
                       (size_t)dst->x * 4;
-        if (!frame_into(ov, v, at, ov->canvas->pitch))
-            return false;
-        if (dimmed)
-            dim(at, ov->canvas->pitch, v->width, v->height);
-        return true;
+        return frame_into_dimmed(ov, v, at, ov->canvas->pitch, dimmed);
     }
     void *pixels;
     int pitch;
     if (SDL_LockTexture(ov->video, NULL, &pixels, &pitch) != 0)
         return false;
-    bool ok = frame_into(ov, v, pixels, pitch);
-    if (ok && dimmed)
-        dim(pixels, pitch, v->width, v->height);
+    bool ok = frame_into_dimmed(ov, v, pixels, pitch, dimmed);
     SDL_UnlockTexture(ov->video);
     return ok && SDL_RenderCopyF(ov->renderer, ov->video, NULL, dst) == 0;
 }

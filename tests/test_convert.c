@@ -378,6 +378,96 @@ static void test_lent_frames_convert_at_their_pitch(void **s)
     assert_int_equal(given_back[0], 0);
 }
 
+/* A picture that changes down the frame, so that a band converted from the wrong rows shows. */
+static void make_ramp(void)
+{
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++) {
+            uint8_t *p = src + (y * W + x) * 4;
+            p[0] = (uint8_t)(230 - 11 * y + x / 8);
+            p[1] = bar_rgb[x / (W / BARS)][1];
+            p[2] = (uint8_t)(20 + 13 * y);
+            p[3] = 255;
+        }
+}
+
+/* Converts f whole into a, then rows of it at a time (frame_rows, bands of `band` rows) into b:
+ * the two must be the same bytes. */
+static void expect_rows_as_whole(ng_converter *c, const ng_frame *f, int band)
+{
+    static uint8_t a[W * H * 4], b[W * H * 4];
+    memset(b, 0x5A, sizeof b);
+    assert_int_equal(convert_frame(c, f, a, W * 4, NULL, NULL), 0);
+    for (int y = 0; y < f->height; y += band) {
+        int rows = f->height - y < band ? f->height - y : band;
+        ng_frame v;
+        assert_true(frame_rows(f, y, rows, &v));
+        assert_int_equal(v.height, rows);
+        assert_int_equal(convert_frame(c, &v, b + (size_t)y * W * 4, W * 4, NULL, NULL), 0);
+    }
+    if (memcmp(a, b, (size_t)W * 4 * (size_t)f->height))
+        fail_msg("%s, %d rows, bands of %d: converted in bands, not the whole frame's bytes",
+                 pixfmt_name(f->fmt), f->height, band);
+}
+
+/* A frame's rows as a frame of their own (what the display converts and dims band by band)
+ * convert to the very rows the whole frame gives, in every format the display converts, a lent
+ * frame at its card's pitch and a 4:2:0 frame of odd height too; rows not within the frame, an
+ * odd first row where chroma has half the rows, and JPEG are refused. */
+static void test_rows_convert_as_the_whole(void **s)
+{
+    (void)s;
+    make_ramp();
+    const ng_pixfmt fmts[] = { NG_PIX_I420, NG_PIX_I422, NG_PIX_I444, NG_PIX_GREY, NG_PIX_NV12,
+                               NG_PIX_YUYV, NG_PIX_UYVY, NG_PIX_RGB24, NG_PIX_BGR24 };
+    ng_converter c;
+    convert_init(&c);
+    for (size_t k = 0; k < sizeof fmts / sizeof *fmts; k++) {
+        ng_frame *f = bars_as(fmts[k]);
+        for (int band = 2; band <= H; band += 4)
+            expect_rows_as_whole(&c, f, band);
+        ng_frame v;
+        assert_false(frame_rows(f, -2, 2, &v));
+        assert_false(frame_rows(f, H - 1, 2, &v));
+        assert_false(frame_rows(f, 0, 0, &v));
+        bool halved = fmts[k] == NG_PIX_I420 || fmts[k] == NG_PIX_NV12;
+        assert_int_equal(frame_rows(f, 1, 2, &v), !halved);
+        frame_free(f);
+    }
+    /* a card's NV12 at a padded pitch */
+    ng_frame *tight = bars_as(NG_PIX_NV12);
+    enum { PITCH = W + 24 };
+    static uint8_t card[PITCH * (H + H / 2)];
+    for (int y = 0; y < H; y++)
+        memcpy(card + y * PITCH, tight->plane[0] + y * tight->stride[0], W);
+    for (int y = 0; y < H / 2; y++)
+        memcpy(card + (H + y) * PITCH, tight->plane[1] + y * tight->stride[1], W);
+    ng_frame *lent = frame_lend(NG_PIX_NV12, W, H, card, PITCH, count_give_back, given_back, 0);
+    assert_non_null(lent);
+    expect_rows_as_whole(&c, lent, 6);
+    frame_free(lent);
+    frame_free(tight);
+    /* odd height: the last band's last chroma row is the frame's */
+    const ng_pixfmt halved[] = { NG_PIX_I420, NG_PIX_NV12 };
+    for (int k = 0; k < 2; k++) {
+        ng_frame *odd = frame_alloc(halved[k], W, H - 1);
+        uint8_t *const *p = odd->plane;
+        const int *st = odd->stride;
+        if (halved[k] == NG_PIX_I420)
+            ARGBToI420(src, W * 4, p[0], st[0], p[1], st[1], p[2], st[2], W, H - 1);
+        else
+            ARGBToNV12(src, W * 4, p[0], st[0], p[1], st[1], W, H - 1);
+        expect_rows_as_whole(&c, odd, 6);
+        frame_free(odd);
+    }
+    ng_frame *jpeg = frame_alloc_compressed(NG_PIX_MJPEG, W, H, 64);
+    ng_frame v;
+    assert_false(frame_rows(jpeg, 0, 2, &v));
+    frame_free(jpeg);
+    convert_free(&c);
+    make_bars();
+}
+
 static void test_frame_sizes(void **s)
 {
     (void)s;
@@ -417,6 +507,7 @@ int main(void)
         cmocka_unit_test(test_packed_rows_under_each_matrix),
         cmocka_unit_test(test_frame_owners),
         cmocka_unit_test(test_lent_frames_convert_at_their_pitch),
+        cmocka_unit_test(test_rows_convert_as_the_whole),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

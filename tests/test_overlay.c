@@ -345,6 +345,27 @@ static void test_captured_frame_drawn_as_its_argb(void **s)
     assert_true(image_near(b, 465, 345, 70 + 345 / 8, 70 + 345 / 8, 70 + 345 / 8, 6));
     SDL_FreeSurface(a);
     SDL_FreeSurface(b);
+    /* frozen: the frame converted and dimmed band by band, the ARGB copied and dimmed whole —
+     * the same screen, at 1:1 and scaled */
+    overlay *scaled = open_overlay(true, 1280, 900);
+    assert_non_null(scaled);
+    overlay *screens[] = { ov, scaled };
+    for (int i = 0; i < 2; i++) {
+        v.still_ms = OVERLAY_FROZEN_MS;
+        v.frame = NULL;
+        v.argb = back;
+        a = render_on(screens[i], &v, "dim_as_argb");
+        v.argb = NULL;
+        v.frame = nv12;
+        b = render_on(screens[i], &v, "dim_as_frame");
+        assert_int_equal(image_pixels_off(a, b), 0);
+        ng_rect at = overlay_frame_rect(screens[i], (ng_rect){ 400, 200, 1, 1 });
+        int dim = (int)lround((70 + 200 / 8) * (255 - OVERLAY_DIM_ALPHA) / 255.0);
+        assert_true(image_near(b, at.x + at.w / 2, at.y + at.h / 2, dim, dim, dim, 2));
+        SDL_FreeSurface(a);
+        SDL_FreeSurface(b);
+    }
+    overlay_free(scaled);
     frame_free(nv12);
 }
 
