@@ -596,22 +596,27 @@ static bool frame_into_dimmed(overlay *ov, const overlay_view *v, uint8_t *pixel
                               bool dimmed)
 {
     ng_frame band;
-    /* a captured frame that has rows of its own (not a JPEG's): in bands */
-    if (dimmed && v->frame && frame_rows(v->frame, 0, 1, &band)) {
-        for (int y = 0; y < v->height; y += DIM_BAND_ROWS) {
-            int rows = v->height - y < DIM_BAND_ROWS ? v->height - y : DIM_BAND_ROWS;
-            uint8_t *at = pixels + (size_t)y * (size_t)pitch;
-            if (!frame_rows(v->frame, y, rows, &band) ||
-                convert_frame(&ov->conv, &band, at, pitch, NULL, NULL) != 0)
-                return false;
-            dim(at, pitch, v->width, rows);
-        }
+    /* in bands: a captured frame that has rows of its own, or the ARGB a JPEG was decoded to */
+    bool banded = v->frame ? frame_rows(v->frame, 0, 1, &band) : v->argb != NULL;
+    if (!dimmed || !banded) {
+        if (!frame_into(ov, v, pixels, pitch))
+            return false;
+        if (dimmed)
+            dim(pixels, pitch, v->width, v->height);
         return true;
     }
-    if (!frame_into(ov, v, pixels, pitch))
-        return false;
-    if (dimmed)
-        dim(pixels, pitch, v->width, v->height);
+    for (int y = 0; y < v->height; y += DIM_BAND_ROWS) {
+        int rows = v->height - y < DIM_BAND_ROWS ? v->height - y : DIM_BAND_ROWS;
+        uint8_t *at = pixels + (size_t)y * (size_t)pitch;
+        bool ok = v->frame ? frame_rows(v->frame, y, rows, &band) &&
+                                 convert_frame(&ov->conv, &band, at, pitch, NULL, NULL) == 0
+                           : SDL_ConvertPixels(v->width, rows, SDL_PIXELFORMAT_RGB888,
+                                               v->argb + (size_t)y * (size_t)v->stride, v->stride,
+                                               SDL_PIXELFORMAT_RGB888, at, pitch) == 0;
+        if (!ok)
+            return false;
+        dim(at, pitch, v->width, rows);
+    }
     return true;
 }
 
