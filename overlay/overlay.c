@@ -568,16 +568,6 @@ static bool straight_into_canvas(const overlay *ov)
            ov->off_y == floor(ov->off_y);
 }
 
-/* The view's frame converted (a captured frame) or copied (ARGB) into pixels, pitch bytes a
- * row. */
-static bool frame_into(overlay *ov, const overlay_view *v, void *pixels, int pitch)
-{
-    if (!v->frame)
-        return SDL_ConvertPixels(v->width, v->height, SDL_PIXELFORMAT_RGB888, v->argb, v->stride,
-                                 SDL_PIXELFORMAT_RGB888, pixels, pitch) == 0;
-    return convert_frame(&ov->conv, v->frame, pixels, pitch, NULL, NULL) == 0;
-}
-
 /* The frame's pixels dimmed (a picture that is not live): each colour times (255 - the dim's
  * alpha) / 255, what blending black at that alpha over them gives, in one vector pass — blended
  * as a rectangle on the software renderer it took SDL's per-pixel loop ~6 ms at 1080p. */
@@ -591,31 +581,37 @@ static void dim(void *pixels, int pitch, int w, int h)
  * whole converted frame read it back from memory (~1 ms of 2.7 at 1080p). Even, for 4:2:0. */
 #define DIM_BAND_ROWS 16
 
-/* The view's frame into pixels, dimmed if asked. */
-static bool frame_into_dimmed(overlay *ov, const overlay_view *v, uint8_t *pixels, int pitch,
-                              bool dimmed)
+/* Rows y0 .. y0 + rows - 1 of the view's frame, converted (a captured frame) or copied (ARGB),
+ * into pixels (where row y0 goes), pitch bytes a row. */
+static bool rows_into(overlay *ov, const overlay_view *v, int y0, int rows, uint8_t *pixels,
+                      int pitch)
 {
+    if (!v->frame)
+        return SDL_ConvertPixels(v->width, rows, SDL_PIXELFORMAT_RGB888,
+                                 v->argb + (size_t)y0 * (size_t)v->stride, v->stride,
+                                 SDL_PIXELFORMAT_RGB888, pixels, pitch) == 0;
+    if (y0 == 0 && rows == v->height)   /* whole: a JPEG too, which has no rows of its own */
+        return convert_frame(&ov->conv, v->frame, pixels, pitch, NULL, NULL) == 0;
     ng_frame band;
-    /* in bands: a captured frame that has rows of its own, or the ARGB a JPEG was decoded to */
-    bool banded = v->frame ? frame_rows(v->frame, 0, 1, &band) : v->argb != NULL;
-    if (!dimmed || !banded) {
-        if (!frame_into(ov, v, pixels, pitch))
+    return frame_rows(v->frame, y0, rows, &band) &&
+           convert_frame(&ov->conv, &band, pixels, pitch, NULL, NULL) == 0;
+}
+
+/* The view's frame into pixels, dimmed if asked: then in bands (a JPEG whole), each dimmed as
+ * soon as it is in. */
+static bool frame_into(overlay *ov, const overlay_view *v, uint8_t *pixels, int pitch,
+                       bool dimmed)
+{
+    ng_frame probe;
+    bool bands = dimmed && (!v->frame || frame_rows(v->frame, 0, 1, &probe));
+    int step = bands ? DIM_BAND_ROWS : v->height;
+    for (int y = 0; y < v->height; y += step) {
+        int rows = v->height - y < step ? v->height - y : step;
+        uint8_t *at = pixels + (size_t)y * (size_t)pitch;
+        if (!rows_into(ov, v, y, rows, at, pitch))
             return false;
         if (dimmed)
-            dim(pixels, pitch, v->width, v->height);
-        return true;
-    }
-    for (int y = 0; y < v->height; y += DIM_BAND_ROWS) {
-        int rows = v->height - y < DIM_BAND_ROWS ? v->height - y : DIM_BAND_ROWS;
-        uint8_t *at = pixels + (size_t)y * (size_t)pitch;
-        bool ok = v->frame ? frame_rows(v->frame, y, rows, &band) &&
-                                 convert_frame(&ov->conv, &band, at, pitch, NULL, NULL) == 0
-                           : SDL_ConvertPixels(v->width, rows, SDL_PIXELFORMAT_RGB888,
-                                               v->argb + (size_t)y * (size_t)v->stride, v->stride,
-                                               SDL_PIXELFORMAT_RGB888, at, pitch) == 0;
-        if (!ok)
-            return false;
-        dim(at, pitch, v->width, rows);
+            dim(at, pitch, v->width, rows);
     }
     return true;
 }
@@ -629,13 +625,13 @@ static bool put_video(overlay *ov, const overlay_view *v, const SDL_FRect *dst, 
         SDL_RenderFlush(ov->renderer);   /* the bars queued before reach a pixel into it */
         uint8_t *at = (uint8_t *)ov->canvas->pixels + (size_t)dst->y * (size_t)ov->canvas->pitch +
                       (size_t)dst->x * 4;
-        return frame_into_dimmed(ov, v, at, ov->canvas->pitch, dimmed);
+        return frame_into(ov, v, at, ov->canvas->pitch, dimmed);
     }
     void *pixels;
     int pitch;
     if (SDL_LockTexture(ov->video, NULL, &pixels, &pitch) != 0)
         return false;
-    bool ok = frame_into_dimmed(ov, v, pixels, pitch, dimmed);
+    bool ok = frame_into(ov, v, pixels, pitch, dimmed);
     SDL_UnlockTexture(ov->video);
     return ok && SDL_RenderCopyF(ov->renderer, ov->video, NULL, dst) == 0;
 }
