@@ -41,6 +41,19 @@ static hough_dirs dirs_of(const double *ang, int n)
     return d;
 }
 
+/* Values v of the n pixels at (x, y) summed along the lines of directions 0..na-1 (counts: which
+ * pixels count; NULL, all). */
+static void sum_lines(line_scan *sc, const float *v, const int *counts, const float *x,
+                      const float *y, int n, const hough_dirs *dirs, int na)
+{
+    line_scan_pixels px;
+    assert_int_equal(line_scan_pixels_init(&px, sc, x, y, n, dirs, 0, na), 0);
+    for (int c = 0; c < n; c++)
+        line_scan_set(&px, c, v[c], counts ? counts[c] : 1);
+    line_scan_sum(sc, &px);
+    line_scan_pixels_free(&px);
+}
+
 static void test_faint_line_found(void **s)
 {
     (void)s;
@@ -71,8 +84,7 @@ static void test_faint_line_found(void **s)
             }
         }
         assert_true(above < 0.3 * on);
-        line_scan_clear(&sc);
-        line_scan_add(&sc, img, xs, ys, W * H, &dirs, 0, NANG);
+        sum_lines(&sc, img, NULL, xs, ys, W * H, &dirs, NANG);
         int best_a = 0, best_r = 0;
         double best = -1e9;
         for (int ai = 0; ai < NANG; ai++)
@@ -92,8 +104,7 @@ static void test_faint_line_found(void **s)
     }
     /* no line: nothing scores like one */
     draw(0, 40, 0, ox, oy);
-    line_scan_clear(&sc);
-    line_scan_add(&sc, img, xs, ys, W * H, &dirs, 0, NANG);
+    sum_lines(&sc, img, NULL, xs, ys, W * H, &dirs, NANG);
     double top = 0;
     for (int ai = 0; ai < NANG; ai++)
         for (int r = 0; r < sc.nrho; r++)
@@ -108,7 +119,6 @@ static void test_score_edges(void **s)
     (void)s;
     line_scan sc;
     assert_int_equal(line_scan_init(&sc, 1, 5), 0);
-    line_scan_clear(&sc);
     double ang[1] = { 0 };   /* horizontal lines: rho is y */
     float v[] = { 1, 1, 1, 4, 4, 4, 1, 1, 1 }, x[9], y[9];
     for (int i = 0; i < 9; i++) {
@@ -116,7 +126,7 @@ static void test_score_edges(void **s)
         y[i] = (float)(i / 3 - 1);   /* rows at rho -1, 0, +1 */
     }
     hough_dirs dirs = dirs_of(ang, 1);
-    line_scan_add(&sc, v, x, y, 9, &dirs, 0, 1);
+    sum_lines(&sc, v, NULL, x, y, 9, &dirs, 1);
     hough_dirs_free(&dirs);
     assert_int_equal(sc.count[5], 3);
     assert_float_equal(sc.sum[5], 12, 1e-6);
@@ -128,19 +138,17 @@ static void test_score_edges(void **s)
     line_scan_free(&sc);
 }
 
-/* Pixels off the scan (|rho| > rho_max) count on no line, of any direction: the scan keeps them
- * in a cell of its own past the last line's, so that adding them needs no branch. */
+/* Pixels off the scan (|rho| > rho_max) count on no line, of any direction. */
 static void test_off_the_scan_counted_nowhere(void **s)
 {
     (void)s;
     enum { NA = 3, RMAX = 5 };
     line_scan sc;
     assert_int_equal(line_scan_init(&sc, NA, RMAX), 0);
-    line_scan_clear(&sc);
     double ang[NA] = { 0, 0.1, 0.2 };   /* near horizontal: rho ~ y */
     float v[] = { 1, 2, 4, 8, 16, 32 }, x[6] = { 0 }, y[] = { 0, -50, 50, 0, -9, 300 };
     hough_dirs dirs = dirs_of(ang, NA);
-    line_scan_add(&sc, v, x, y, 6, &dirs, 0, NA);
+    sum_lines(&sc, v, NULL, x, y, 6, &dirs, NA);
     hough_dirs_free(&dirs);
     for (int a = 0; a < NA; a++)
         for (int r = 0; r < sc.nrho; r++) {
@@ -156,12 +164,77 @@ static void test_off_the_scan_counted_nowhere(void **s)
     line_scan_free(&sc);
 }
 
+/* Each line's sum is its counting pixels' values added one by one in their order, from 0: the
+ * very bits of scattering the pixels into the lines one at a time (what the tracker did before
+ * the lines were laid out side by side). Pixels that do not count this frame, off the scan and
+ * with values of every size, over two paths that split the directions. */
+static void test_sums_are_the_scatters_to_the_bit(void **s)
+{
+    (void)s;
+    enum { NA = 30, RMAX = 13, N = 2500 };
+    double ang[NA];
+    for (int a = 0; a < NA; a++)
+        ang[a] = (25 + 0.5 * a) * M_PI / 180;
+    hough_dirs dirs = dirs_of(ang, NA);
+    static float x[N], y[N], v[N], ref_sum[NA * (2 * RMAX + 1)];
+    static int counts[N], ref_count[NA * (2 * RMAX + 1)];
+    for (int c = 0; c < N; c++) {   /* a strip along 35 deg, wider than the scan, row by row */
+        x[c] = (float)(c % 50 - 10);
+        y[c] = (float)(c / 50 - 5);
+        v[c] = (float)(exp(3 * gauss()) * (1 + 1e-3 * c));   /* 0.0001 to 10^4 */
+        counts[c] = c % 7 != 3;
+    }
+    line_scan sc;
+    assert_int_equal(line_scan_init(&sc, NA, RMAX), 0);
+    const int nrho = sc.nrho;
+    memset(ref_sum, 0, sizeof ref_sum);
+    memset(ref_count, 0, sizeof ref_count);
+    for (int a = 0; a < NA; a++)
+        for (int c = 0; c < N; c++) {
+            float r = dirs.nx[a] * x[c] + dirs.ny[a] * y[c] + (float)RMAX + 0.5f;
+            if (counts[c] && r >= 0 && r < (float)nrho) {
+                ref_sum[a * nrho + (int)r] += v[c];
+                ref_count[a * nrho + (int)r]++;
+            }
+        }
+    line_scan_pixels px[2];
+    for (int k = 0; k < 2; k++) {   /* directions 0..11, then 12..29 */
+        assert_int_equal(line_scan_pixels_init(&px[k], &sc, x, y, N, &dirs, k ? 12 : 0, k ? NA : 12), 0);
+        for (int c = 0; c < N; c++)
+            line_scan_set(&px[k], c, v[c], counts[c]);
+        line_scan_sum(&sc, &px[k]);
+    }
+    int off = 0, counted = 0;
+    for (int i = 0; i < NA * nrho; i++) {
+        if (memcmp(&sc.sum[i], &ref_sum[i], sizeof(float)) || sc.count[i] != ref_count[i])
+            fail_msg("line %d (direction %d, r %d): %.9g over %d, scattered %.9g over %d", i,
+                     i / nrho, i % nrho, sc.sum[i], sc.count[i], ref_sum[i], ref_count[i]);
+        counted += ref_count[i];
+    }
+    for (int c = 0; c < N; c++)
+        off += counts[c];
+    assert_true(counted < off * NA);   /* some pixels were off the scan */
+    assert_true(counted > off * NA / 2);
+    /* a pixel that stops counting leaves its lines */
+    line_scan_set(&px[0], 60, 5, 0);
+    line_scan_sum(&sc, &px[0]);
+    int lines = 0;
+    for (int i = 0; i < 12 * nrho; i++)
+        lines += sc.count[i] != ref_count[i];
+    assert_int_equal(lines, counts[60] ? 12 : 0);
+    for (int k = 0; k < 2; k++)
+        line_scan_pixels_free(&px[k]);
+    line_scan_free(&sc);
+    hough_dirs_free(&dirs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_faint_line_found),
         cmocka_unit_test(test_score_edges),
         cmocka_unit_test(test_off_the_scan_counted_nowhere),
+        cmocka_unit_test(test_sums_are_the_scatters_to_the_bit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

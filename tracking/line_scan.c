@@ -11,9 +11,9 @@ int line_scan_init(line_scan *s, int nang, int rho_max)
     s->nang = nang;
     s->rho_max = rho_max;
     s->nrho = 2 * rho_max + 1;
-    size_t n = (size_t)nang * (size_t)s->nrho + 1;   /* + the cell off the scan */
-    s->sum = malloc(n * sizeof *s->sum);
-    s->count = malloc(n * sizeof *s->count);
+    size_t n = (size_t)nang * (size_t)s->nrho;
+    s->sum = calloc(n, sizeof *s->sum);
+    s->count = calloc(n, sizeof *s->count);
     return s->sum && s->count ? 0 : -1;
 }
 
@@ -25,40 +25,105 @@ void line_scan_free(line_scan *s)
     s->count = NULL;
 }
 
-void line_scan_clear(line_scan *s)
+/* Pixel c's line of direction a: rho + rho_max + 0.5 truncated is the nearest; -1 off the scan. */
+static int line_of(const line_scan *s, const hough_dirs *dirs, int a, float x, float y)
 {
-    size_t n = (size_t)s->nang * (size_t)s->nrho + 1;
-    memset(s->sum, 0, n * sizeof *s->sum);
-    memset(s->count, 0, n * sizeof *s->count);
+    const float top = (float)s->nrho, shift = (float)s->rho_max + 0.5f;
+    float r = dirs->nx[a] * x + dirs->ny[a] * y + shift;
+    return r >= 0 && r < top ? (int)r : -1;
+}
+
+int line_scan_pixels_init(line_scan_pixels *p, const line_scan *s, const float *xs,
+                          const float *ys, int n, const hough_dirs *dirs, int a0, int a1)
+{
+    memset(p, 0, sizeof *p);
+    p->a0 = a0;
+    p->a1 = a1;
+    p->n = n;
+    p->blocks = (s->nrho + LINE_SCAN_BLOCK - 1) / LINE_SCAN_BLOCK;
+    size_t nblocks = (size_t)(a1 - a0) * (size_t)p->blocks;
+    int *len = calloc((size_t)s->nrho, sizeof *len);
+    p->rows = calloc(nblocks + 1, sizeof *p->rows);
+    p->first = calloc(nblocks + 1, sizeof *p->first);
+    p->val = calloc((size_t)n + 1, sizeof *p->val);
+    p->counts = calloc((size_t)n + 1, sizeof *p->counts);
+    if (!len || !p->rows || !p->first || !p->val || !p->counts)
+        goto fail;
+    /* each block as long as its longest line */
+    size_t total = 0;
+    for (int a = a0; a < a1; a++) {
+        memset(len, 0, (size_t)s->nrho * sizeof *len);
+        for (int c = 0; c < n; c++) {
+            int r = line_of(s, dirs, a, xs[c], ys[c]);
+            if (r >= 0)
+                len[r]++;
+        }
+        for (int b = 0; b < p->blocks; b++) {
+            size_t k = (size_t)(a - a0) * (size_t)p->blocks + (size_t)b;
+            for (int l = 0; l < LINE_SCAN_BLOCK && b * LINE_SCAN_BLOCK + l < s->nrho; l++)
+                if (len[b * LINE_SCAN_BLOCK + l] > p->rows[k])
+                    p->rows[k] = len[b * LINE_SCAN_BLOCK + l];
+            p->first[k] = total;
+            total += (size_t)p->rows[k] * LINE_SCAN_BLOCK;
+        }
+    }
+    if (!(p->idx = malloc((total + 1) * sizeof *p->idx)))
+        goto fail;
+    for (size_t i = 0; i < total; i++)
+        p->idx[i] = n;
+    /* each line's pixels down its column of the block, in their order */
+    for (int a = a0; a < a1; a++) {
+        memset(len, 0, (size_t)s->nrho * sizeof *len);
+        for (int c = 0; c < n; c++) {
+            int r = line_of(s, dirs, a, xs[c], ys[c]);
+            if (r < 0)
+                continue;
+            size_t k = (size_t)(a - a0) * (size_t)p->blocks + (size_t)(r / LINE_SCAN_BLOCK);
+            p->idx[p->first[k] + (size_t)len[r]++ * LINE_SCAN_BLOCK + r % LINE_SCAN_BLOCK] = c;
+        }
+    }
+    free(len);
+    return 0;
+fail:
+    free(len);
+    line_scan_pixels_free(p);
+    return -1;
+}
+
+void line_scan_pixels_free(line_scan_pixels *p)
+{
+    free(p->rows);
+    free(p->first);
+    free(p->idx);
+    free(p->val);
+    free(p->counts);
+    memset(p, 0, sizeof *p);
 }
 
 NG_VECTOR_CLONES
-void line_scan_add(line_scan *s, const float *val, const float *xs, const float *ys, int n,
-                   const hough_dirs *dirs, int a0, int a1)
+void line_scan_sum(line_scan *s, const line_scan_pixels *p)
 {
-    enum { CHUNK = 256 };
-    int bin[CHUNK];
-    const float top = (float)s->nrho, shift = (float)s->rho_max + 0.5f;
-    for (int a = a0; a < a1; a++) {
-        const float nx = dirs->nx[a], ny = dirs->ny[a];
-        float *sum = s->sum + (size_t)a * s->nrho;
-        int *count = s->count + (size_t)a * s->nrho;
-        /* the cell after the last line's, where what falls off the scan goes: no branch */
-        const int off = (s->nang - a) * s->nrho;
-        for (int c0 = 0; c0 < n; c0 += CHUNK) {
-            int m = n - c0 < CHUNK ? n - c0 : CHUNK;
-            /* The bins first, in a loop of plain arithmetic that runs as vector code: rho +
-             * rho_max + 0.5 truncated is the nearest bin. */
-            for (int c = 0; c < m; c++) {
-                float r = nx * xs[c0 + c] + ny * ys[c0 + c] + shift;
-                bin[c] = ((r >= 0) & (r < top)) ? (int)r : off;
-            }
-            for (int c = 0; c < m; c++) {
-                sum[bin[c]] += val[c0 + c];
-                count[bin[c]]++;
+    const float *restrict val = p->val;
+    const int *restrict counts = p->counts;
+    for (int a = p->a0; a < p->a1; a++)
+        for (int b = 0; b < p->blocks; b++) {
+            size_t k = (size_t)(a - p->a0) * (size_t)p->blocks + (size_t)b;
+            const int *restrict idx = p->idx + p->first[k];
+            /* from +0, to which adding a pixel that does not count (+0) changes no bit */
+            float sum[LINE_SCAN_BLOCK] = { 0 };
+            int count[LINE_SCAN_BLOCK] = { 0 };
+            for (int j = 0; j < p->rows[k]; j++)
+                for (int l = 0; l < LINE_SCAN_BLOCK; l++) {
+                    int c = idx[j * LINE_SCAN_BLOCK + l];
+                    sum[l] += val[c];
+                    count[l] += counts[c];
+                }
+            int r0 = b * LINE_SCAN_BLOCK;
+            for (int l = 0; l < LINE_SCAN_BLOCK && r0 + l < s->nrho; l++) {
+                s->sum[(size_t)a * s->nrho + r0 + l] = sum[l];
+                s->count[(size_t)a * s->nrho + r0 + l] = count[l];
             }
         }
-    }
 }
 
 double line_scan_score(const line_scan *s, int a, int r, int side, double sd, int min_count)

@@ -76,8 +76,7 @@ struct tracker {
     ng_vec2 entry;            /* entry point in working pixels */
     line_scan scan;           /* line integrals of the smoothed image over the corridors */
     int *path_idx[2], path_n[2];      /* each planned path's corridor pixels on the scan's grid */
-    float *path_x[2], *path_y[2];     /* and their positions from the entry, in scan steps */
-    float *scan_v, *scan_x, *scan_y;  /* this frame's pixels of one corridor inside the image */
+    line_scan_pixels scan_px[2];      /* and the scan's lines through them (that path's directions) */
     float *prof;              /* echo profile along the found line, reused frame to frame */
     int prof_cap;
     track_filter filter;
@@ -163,13 +162,16 @@ tracker *tracker_new(const tracker_opts *o)
     /* the scan's grid holds every SCAN_STEP-th pixel each way */
     size_t scan_n = (size_t)(t->w / SCAN_STEP + 1) * (size_t)(t->h / SCAN_STEP + 1);
     int bx0 = t->w, by0 = t->h, bx1 = -1, by1 = -1;   /* the corridors' bounding box */
+    /* the paths' pixels from the entry, in scan steps: only to lay the scan's lines out */
+    float *path_x[2] = { NULL, NULL }, *path_y[2] = { NULL, NULL };
+    bool paths_ok = true;
     for (int k = 0; k < 2; k++) {
         t->path_idx[k] = malloc(scan_n * sizeof(int));
-        t->path_x[k] = malloc(scan_n * sizeof(float));
-        t->path_y[k] = malloc(scan_n * sizeof(float));
-        if (!t->corridor || !t->path_idx[k] || !t->path_x[k] || !t->path_y[k]) {
-            tracker_free(t);
-            return NULL;
+        path_x[k] = malloc(scan_n * sizeof(float));
+        path_y[k] = malloc(scan_n * sizeof(float));
+        if (!t->corridor || !t->path_idx[k] || !path_x[k] || !path_y[k]) {
+            paths_ok = false;
+            break;
         }
         ng_vec2 tg = frame_to_work(t, targets[k]);
         double len = ng_v2_dist(t->entry, tg) * t->px_mm;
@@ -186,20 +188,24 @@ tracker *tracker_new(const tracker_opts *o)
                         continue;
                     int c = t->path_n[k]++;
                     t->path_idx[k][c] = y * t->w + x;
-                    t->path_x[k][c] = (float)((x - t->entry.x) / SCAN_STEP);
-                    t->path_y[k][c] = (float)((y - t->entry.y) / SCAN_STEP);
+                    path_x[k][c] = (float)((x - t->entry.x) / SCAN_STEP);
+                    path_y[k][c] = (float)((y - t->entry.y) / SCAN_STEP);
                 }
             }
     }
     t->corridor_box = (ng_rect){ bx0, by0, bx1 - bx0 + 1, by1 - by0 + 1 };   /* empty: w, h <= 0 */
-    t->scan_v = malloc(scan_n * sizeof(float));
-    t->scan_x = malloc(scan_n * sizeof(float));
-    t->scan_y = malloc(scan_n * sizeof(float));
     t->nrho = 2 * t->rho_max + 1;
     t->acc = malloc(sizeof(float) * (size_t)t->nang * (size_t)t->nrho);
     int scan_rho_max = (t->rho_max + SCAN_STEP - 1) / SCAN_STEP;
-    if (line_scan_init(&t->scan, t->nang, scan_rho_max) != 0 || !t->img || !t->img8 || !ridge_ok ||
-        !t->inside || !t->cand || !t->acc || !t->scan_v || !t->scan_x || !t->scan_y ||
+    bool scan_ok = paths_ok && line_scan_init(&t->scan, t->nang, scan_rho_max) == 0;
+    for (int k = 0; k < 2 && scan_ok; k++)   /* ang[]: the L4 path's directions, then the L5's */
+        scan_ok = line_scan_pixels_init(&t->scan_px[k], &t->scan, path_x[k], path_y[k],
+                                        t->path_n[k], &t->dirs, k * per, (k + 1) * per) == 0;
+    for (int k = 0; k < 2; k++) {
+        free(path_x[k]);
+        free(path_y[k]);
+    }
+    if (!scan_ok || !t->img || !t->img8 || !ridge_ok || !t->inside || !t->cand || !t->acc ||
         !t->contrast || !t->resp_corridor || !t->refine_idx || !t->integral || !t->cand_x ||
         !t->cand_y || !t->cand_c2 || !t->cand_s2 || !t->cand_vote) {
         tracker_free(t);
@@ -219,9 +225,9 @@ void tracker_free(tracker *t)
     free(t->ang); hough_dirs_free(&t->dirs); free(t->cells); free(t->acc); free(t->corridor);
     free(t->prof);
     line_scan_free(&t->scan);
-    free(t->scan_v); free(t->scan_x); free(t->scan_y);
     for (int k = 0; k < 2; k++) {
-        free(t->path_idx[k]); free(t->path_x[k]); free(t->path_y[k]);
+        free(t->path_idx[k]);
+        line_scan_pixels_free(&t->scan_px[k]);
     }
     free(t);
 }
@@ -759,21 +765,14 @@ void tracker_measure(tracker *t, const uint8_t *luma, int stride, int width, int
     walk_peaks(t, 3, 0, ncand, thr, level, csd, out, &best_ev);
 
     /* The faint shaft: line integrals of the smoothed image, no threshold. */
-    line_scan_clear(&t->scan);
     float clip = (float)(smean + 2 * ssd);   /* a bright bone edge must not outweigh a shaft */
     for (int k = 0; k < 2; k++) {
-        int m = 0;
+        line_scan_pixels *px = &t->scan_px[k];
         for (int c = 0; c < t->path_n[k]; c++) {
             int i = t->path_idx[k][c];
-            if (!t->inside[i])
-                continue;
-            t->scan_v[m] = fminf(t->ridge.smooth[i], clip);
-            t->scan_x[m] = t->path_x[k][c];
-            t->scan_y[m++] = t->path_y[k][c];
+            line_scan_set(px, c, fminf(t->ridge.smooth[i], clip), t->inside[i]);
         }
-        int per = t->nang / 2;   /* ang[] holds the L4 path's directions, then the L5 path's */
-        line_scan_add(&t->scan, t->scan_v, t->scan_x, t->scan_y, m, &t->dirs, k * per,
-                      (k + 1) * per);
+        line_scan_sum(&t->scan, px);
     }
     /* Scores onto the Hough cells (a scan bin is SCAN_STEP of them): each line against those
      * 1 mm either side; lines under 10 mm are not judged. */
