@@ -13,6 +13,7 @@
 #include "overlay/canvas.h"
 #include "overlay/draw.h"
 #include "overlay/mark_cache.h"
+#include "overlay/panel_lines.h"
 #include "overlay/text_cache.h"
 
 /* Sizes at a 540-px-high window, scaled with the window's height. */
@@ -36,6 +37,8 @@ struct overlay {
     TTF_Font *font[F_COUNT];
     text_cache *texts;        /* of those fonts at their present size */
     mark_cache *marks;        /* rings and crosshairs, drawn once each */
+    panel_lines panel;        /* the panel's lines, drawn again where they changed */
+    bool panel_at_once;       /* its lines drawn as they come (more than it keeps) */
     double font_ui;           /* the UI scale the fonts are sized for */
     int frame_w, frame_h;
     /* this screen's layout */
@@ -220,6 +223,7 @@ static void layout(overlay *ov)
         for (int i = 0; i < F_COUNT; i++)
             TTF_SetFontSize(ov->font[i], (int)lround(font_pt[i] * ov->ui));
         text_cache_clear(ov->texts);
+        panel_lines_forget(&ov->panel);
         ov->font_ui = ov->ui;
     }
     int avail_w = ov->win_w - ov->panel_w;
@@ -408,26 +412,38 @@ static void mmss(char *buf, size_t n, double ms)
     snprintf(buf, n, "%ld:%02ld", s / 60, s % 60);
 }
 
+/* A line of the panel on its background at (x, y); returns its height. Only its size now: it
+ * is drawn with the panel's changes (draw_panel), unless the lines are drawn as they come. */
+static int panel_text(overlay *ov, int font, int x, int y, SDL_Color c, int wrap, const char *s)
+{
+    if (ov->panel_at_once)
+        return text_on(ov, PANEL_BG, font, x, y, c, wrap, s);
+    SDL_Rect dst = { x, y, 0, 0 };
+    if (!text_cache_get(ov->texts, ov->font[font], c, PANEL_BG, wrap, s, &dst.w, &dst.h))
+        return 0;
+    panel_lines_add(&ov->panel, font, c, wrap, dst, s);
+    return dst.h;
+}
+
 /* One line of the panel; returns its height plus spacing. */
 static int panel_line(overlay *ov, int font, int x, int y, SDL_Color c, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 static int panel_line(overlay *ov, int font, int x, int y, SDL_Color c, const char *fmt, ...)
 {
-    char line[160];
+    char line[PANEL_LINE_TEXT];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
-    return text_on(ov, PANEL_BG, font, x, y, c, ov->panel_w - (int)px(ov, 20), line) +
-           (int)px(ov, 3);
+    return panel_text(ov, font, x, y, c, ov->panel_w - (int)px(ov, 20), line) + (int)px(ov, 3);
 }
 
-static void draw_panel(overlay *ov, const overlay_view *v, trust tr)
+/* The panel's lines (panel_text), top to bottom. */
+static void panel_content(overlay *ov, const overlay_view *v, trust tr)
 {
     const guide_state *gs = &v->guide;
     const ng_guidance *g = &gs->numbers;
     int x0 = ov->win_w - ov->panel_w;
-    fill(ov, (SDL_Rect){ x0, 0, ov->panel_w, ov->win_h }, PANEL_BG);
     int x = x0 + (int)px(ov, 10), y = (int)px(ov, 8), gap = (int)px(ov, 8);
     SDL_Color amber = { OVL_NEEDLE_WARN, 255 };
 
@@ -489,11 +505,36 @@ static void draw_panel(overlay *ov, const overlay_view *v, trust tr)
     }
 
     int line = TTF_FontLineSkip(ov->font[F_SMALL]);
-    text_on(ov, PANEL_BG, F_SMALL, x, ov->win_h - 3 * line - gap, DIM, 0, "H: keys");
-    text_on(ov, PANEL_BG, F_SMALL, x, ov->win_h - 2 * line - gap / 2, DIM, 0,
-            "Research and training use.");
-    text_on(ov, PANEL_BG, F_SMALL, x, ov->win_h - line - gap / 2, DIM, 0,
-            "Not a medical device.");
+    panel_text(ov, F_SMALL, x, ov->win_h - 3 * line - gap, DIM, 0, "H: keys");
+    panel_text(ov, F_SMALL, x, ov->win_h - 2 * line - gap / 2, DIM, 0,
+               "Research and training use.");
+    panel_text(ov, F_SMALL, x, ov->win_h - line - gap / 2, DIM, 0, "Not a medical device.");
+}
+
+/* The panel: on a screen that keeps its pixels (the canvas), only the bands where a line
+ * changed; elsewhere, or with more lines than it keeps, whole. */
+static void draw_panel(overlay *ov, const overlay_view *v, trust tr)
+{
+    SDL_Rect area = { ov->win_w - ov->panel_w, 0, ov->panel_w, ov->win_h };
+    panel_lines_begin(&ov->panel);
+    panel_content(ov, v, tr);
+    SDL_Rect bands[8];
+    int n = panel_lines_damage(&ov->panel, area, ov->canvas != NULL, bands, 8);
+    if (ov->panel.overflow) {
+        fill(ov, area, PANEL_BG);
+        ov->panel_at_once = true;
+        panel_content(ov, v, tr);
+        ov->panel_at_once = false;
+        return;
+    }
+    for (int b = 0; b < n; b++) {
+        fill(ov, bands[b], PANEL_BG);
+        for (int i = 0; i < ov->panel.n_now; i++) {
+            const panel_item *l = &ov->panel.now[i];
+            if (panel_lines_in_band(&ov->panel, i, bands[b]))
+                text_on(ov, PANEL_BG, l->font, l->rect.x, l->rect.y, l->colour, l->wrap, l->s);
+        }
+    }
 }
 
 static void draw_help(overlay *ov)
@@ -670,6 +711,9 @@ void overlay_draw(overlay *ov, const overlay_view *v)
                       (float)(ov->frame_h * ov->scale) };
     picture pic = picture_of(v);
     bool video = pic != PIC_NO_FRAME && v->width == ov->frame_w && v->height == ov->frame_h;
+    /* nothing drawn on the video's side spills into the panel, whose lines the canvas keeps */
+    const SDL_Rect side = { 0, 0, ov->win_w - ov->panel_w, ov->win_h };
+    SDL_RenderSetClipRect(ov->renderer, &side);
     clear_around(ov, video ? &dst : NULL);
     /* the last frame, dimmed: it is not live */
     if (video && !put_video(ov, v, &dst, trust_of(pic) == TRUST_NONE)) {
@@ -682,10 +726,13 @@ void overlay_draw(overlay *ov, const overlay_view *v)
     trust tr = trust_of(pic);
     draw_plan(ov, v, tr);
     draw_needle(ov, v, tr);
+    SDL_RenderSetClipRect(ov->renderer, NULL);
     draw_panel(ov, v, tr);
+    SDL_RenderSetClipRect(ov->renderer, &side);
     draw_banners(ov, v, pic);
     if (v->help)
         draw_help(ov);
+    SDL_RenderSetClipRect(ov->renderer, NULL);
 }
 
 void overlay_output_size(overlay *ov, int *w, int *h)

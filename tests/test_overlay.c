@@ -478,6 +478,50 @@ static void test_recording_in_the_hud(void **s)
     SDL_FreeSurface(failed);
 }
 
+/* The headless screen keeps the panel's lines that did not change and draws only the rows of
+ * those that did: after any screen before it, each screen is the very one (to the byte) a new
+ * overlay draws of the same view — numbers changed, lines added and gone, every line moved down
+ * by a longer instruction, a banner wider than the video (which stays out of the panel). */
+static void test_panel_drawn_where_it_changed_is_the_whole(void **s)
+{
+    (void)s;
+    int w, h;
+    overlay_output_size(ov, &w, &h);
+    uint8_t *kept = malloc((size_t)w * h * 4), *whole = malloc((size_t)w * h * 4);
+    assert_non_null(kept);
+    assert_non_null(whole);
+    overlay_view v = base_view();
+    for (int step = 0; step < 10; step++) {
+        switch (step) {
+        case 1: set_tip(&v, ng_v2(220, 200)); v.latency_ms = 14; break;   /* the numbers */
+        case 2: v.recording = true; v.rec_seconds = 12; break;            /* a line added */
+        case 3: v.rec_dropped = 3; v.rec_seconds = 13; break;
+        case 4: v.recording = false; v.rec_problem = "raw.mkv: No space left on device"; break;
+        case 5: v.guide.phase = PHASE_REPOSITION; break;   /* a longer instruction: lines move */
+        case 6: v.driver_drops = 5; break;                 /* a line in the middle */
+        case 7: v.message = "A MESSAGE FAR TOO LONG FOR THE VIDEO, RUNNING INTO THE PANEL"; break;
+        case 8: v.message = NULL; break;
+        case 9: v = base_view(); break;
+        }
+        overlay_draw(ov, &v);
+        assert_int_equal(overlay_read(ov, kept, w * 4), 0);
+        overlay *fresh = open_overlay(true, 0, 0);
+        assert_non_null(fresh);
+        overlay_draw(fresh, &v);
+        assert_int_equal(overlay_read(fresh, whole, w * 4), 0);
+        overlay_free(fresh);
+        for (int y = 0; y < h; y++)
+            if (memcmp(kept + (size_t)y * w * 4, whole + (size_t)y * w * 4, (size_t)w * 4)) {
+                int x = 0;
+                while (!memcmp(kept + ((size_t)y * w + x) * 4, whole + ((size_t)y * w + x) * 4, 4))
+                    x++;
+                fail_msg("step %d: pixel %d,%d differs from a whole screen's", step, x, y);
+            }
+    }
+    free(kept);
+    free(whole);
+}
+
 static void test_instructions(void **s)
 {
     (void)s;
@@ -679,6 +723,7 @@ int main(void)
         cmocka_unit_test(test_golden_large_window),
         cmocka_unit_test(test_headless_screen_keeps_its_size),
         cmocka_unit_test(test_4k_layout),
+        cmocka_unit_test(test_panel_drawn_where_it_changed_is_the_whole),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
