@@ -50,6 +50,7 @@ static void sum_lines(line_scan *sc, const float *v, const int *counts, const fl
     assert_int_equal(line_scan_pixels_init(&px, sc, x, y, n, dirs, 0, na), 0);
     for (int c = 0; c < n; c++)
         line_scan_set(&px, c, v[c], counts ? counts[c] : 1);
+    line_scan_clear(sc);
     line_scan_sum(sc, &px);
     line_scan_pixels_free(&px);
 }
@@ -167,7 +168,8 @@ static void test_off_the_scan_counted_nowhere(void **s)
 /* Each line's sum is its counting pixels' values added one by one in their order, from 0: the
  * very bits of scattering the pixels into the lines one at a time (what the tracker did before
  * the lines were laid out side by side). Pixels that do not count this frame, off the scan and
- * with values of every size, over two paths that split the directions. */
+ * with values of every size, over two paths that split the directions, and the pixels split
+ * into two sets summed one after the other. */
 static void test_sums_are_the_scatters_to_the_bit(void **s)
 {
     (void)s;
@@ -198,6 +200,7 @@ static void test_sums_are_the_scatters_to_the_bit(void **s)
             }
         }
     line_scan_pixels px[2];
+    line_scan_clear(&sc);
     for (int k = 0; k < 2; k++) {   /* directions 0..11, then 12..29 */
         assert_int_equal(line_scan_pixels_init(&px[k], &sc, x, y, N, &dirs, k ? 12 : 0, k ? NA : 12), 0);
         for (int c = 0; c < N; c++)
@@ -215,8 +218,24 @@ static void test_sums_are_the_scatters_to_the_bit(void **s)
         off += counts[c];
     assert_true(counted < off * NA);   /* some pixels were off the scan */
     assert_true(counted > off * NA / 2);
+    /* the pixels in two sets, summed one after the other: the same bits again */
+    line_scan_pixels half[2];
+    line_scan_clear(&sc);
+    for (int k = 0; k < 2; k++) {
+        int c0 = k ? 1100 : 0, n = k ? N - 1100 : 1100;
+        assert_int_equal(line_scan_pixels_init(&half[k], &sc, x + c0, y + c0, n, &dirs, 0, NA), 0);
+        for (int c = 0; c < n; c++)
+            line_scan_set(&half[k], c, v[c0 + c], counts[c0 + c]);
+        line_scan_sum(&sc, &half[k]);
+        line_scan_pixels_free(&half[k]);
+    }
+    for (int i = 0; i < NA * nrho; i++)
+        if (memcmp(&sc.sum[i], &ref_sum[i], sizeof(float)) || sc.count[i] != ref_count[i])
+            fail_msg("two sets, line %d: %.9g over %d, scattered %.9g over %d", i, sc.sum[i],
+                     sc.count[i], ref_sum[i], ref_count[i]);
     /* a pixel that stops counting leaves its lines */
     line_scan_set(&px[0], 60, 5, 0);
+    line_scan_clear(&sc);
     line_scan_sum(&sc, &px[0]);
     int lines = 0;
     for (int i = 0; i < 12 * nrho; i++)
@@ -224,6 +243,19 @@ static void test_sums_are_the_scatters_to_the_bit(void **s)
     assert_int_equal(lines, counts[60] ? 12 : 0);
     for (int k = 0; k < 2; k++)
         line_scan_pixels_free(&px[k]);
+    /* a set larger than its 16-bit indices reach is refused, not wrapped */
+    float *many = calloc(LINE_SCAN_PIXELS_MAX + 1, sizeof *many);
+    assert_non_null(many);
+    line_scan_pixels big;
+    assert_int_equal(line_scan_pixels_init(&big, &sc, many, many, LINE_SCAN_PIXELS_MAX + 1, &dirs, 0, 1), -1);
+    assert_int_equal(line_scan_pixels_init(&big, &sc, many, many, LINE_SCAN_PIXELS_MAX, &dirs, 0, 1), 0);
+    for (int c = 0; c < LINE_SCAN_PIXELS_MAX; c++)
+        line_scan_set(&big, c, 1, 1);
+    line_scan_clear(&sc);
+    line_scan_sum(&sc, &big);   /* all at the origin: rho 0 */
+    assert_int_equal(sc.count[RMAX], LINE_SCAN_PIXELS_MAX);
+    line_scan_pixels_free(&big);
+    free(many);
     line_scan_free(&sc);
     hough_dirs_free(&dirs);
 }

@@ -25,6 +25,13 @@ void line_scan_free(line_scan *s)
     s->count = NULL;
 }
 
+void line_scan_clear(line_scan *s)
+{
+    size_t n = (size_t)s->nang * (size_t)s->nrho;
+    memset(s->sum, 0, n * sizeof *s->sum);
+    memset(s->count, 0, n * sizeof *s->count);
+}
+
 /* Pixel c's line of direction a: rho + rho_max + 0.5 truncated is the nearest; -1 off the scan. */
 static int line_of(const line_scan *s, const hough_dirs *dirs, int a, float x, float y)
 {
@@ -37,6 +44,8 @@ int line_scan_pixels_init(line_scan_pixels *p, const line_scan *s, const float *
                           const float *ys, int n, const hough_dirs *dirs, int a0, int a1)
 {
     memset(p, 0, sizeof *p);
+    if (n < 0 || n > LINE_SCAN_PIXELS_MAX)
+        return -1;
     p->a0 = a0;
     p->a1 = a1;
     p->n = n;
@@ -70,7 +79,7 @@ int line_scan_pixels_init(line_scan_pixels *p, const line_scan *s, const float *
     if (!(p->idx = malloc((total + 1) * sizeof *p->idx)))
         goto fail;
     for (size_t i = 0; i < total; i++)
-        p->idx[i] = n;
+        p->idx[i] = (uint16_t)n;
     /* each line's pixels down its column of the block, in their order */
     for (int a = a0; a < a1; a++) {
         memset(len, 0, (size_t)s->nrho * sizeof *len);
@@ -79,7 +88,7 @@ int line_scan_pixels_init(line_scan_pixels *p, const line_scan *s, const float *
             if (r < 0)
                 continue;
             size_t k = (size_t)(a - a0) * (size_t)p->blocks + (size_t)(r / LINE_SCAN_BLOCK);
-            p->idx[p->first[k] + (size_t)len[r]++ * LINE_SCAN_BLOCK + r % LINE_SCAN_BLOCK] = c;
+            p->idx[p->first[k] + (size_t)len[r]++ * LINE_SCAN_BLOCK + r % LINE_SCAN_BLOCK] = (uint16_t)c;
         }
     }
     free(len);
@@ -108,20 +117,28 @@ void line_scan_sum(line_scan *s, const line_scan_pixels *p)
     for (int a = p->a0; a < p->a1; a++)
         for (int b = 0; b < p->blocks; b++) {
             size_t k = (size_t)(a - p->a0) * (size_t)p->blocks + (size_t)b;
-            const int *restrict idx = p->idx + p->first[k];
-            /* from +0, to which adding a pixel that does not count (+0) changes no bit */
+            const uint16_t *restrict idx = p->idx + p->first[k];
+            float *line_sum = s->sum + (size_t)a * s->nrho + (size_t)b * LINE_SCAN_BLOCK;
+            int *line_count = s->count + (size_t)a * s->nrho + (size_t)b * LINE_SCAN_BLOCK;
+            int lines = s->nrho - b * LINE_SCAN_BLOCK < LINE_SCAN_BLOCK ? s->nrho - b * LINE_SCAN_BLOCK
+                                                                          : LINE_SCAN_BLOCK;
+            /* on from the sums so far (+0 when cleared, which a pixel that does not count, +0,
+             * leaves +0: no bit changes) */
             float sum[LINE_SCAN_BLOCK] = { 0 };
             int count[LINE_SCAN_BLOCK] = { 0 };
+            for (int l = 0; l < lines; l++) {
+                sum[l] = line_sum[l];
+                count[l] = line_count[l];
+            }
             for (int j = 0; j < p->rows[k]; j++)
                 for (int l = 0; l < LINE_SCAN_BLOCK; l++) {
                     int c = idx[j * LINE_SCAN_BLOCK + l];
                     sum[l] += val[c];
                     count[l] += counts[c];
                 }
-            int r0 = b * LINE_SCAN_BLOCK;
-            for (int l = 0; l < LINE_SCAN_BLOCK && r0 + l < s->nrho; l++) {
-                s->sum[(size_t)a * s->nrho + r0 + l] = sum[l];
-                s->count[(size_t)a * s->nrho + r0 + l] = count[l];
+            for (int l = 0; l < lines; l++) {
+                line_sum[l] = sum[l];
+                line_count[l] = count[l];
             }
         }
 }

@@ -17,6 +17,8 @@ typedef struct {
 
 int line_scan_init(line_scan *s, int nang, int rho_max);
 void line_scan_free(line_scan *s);
+/* Every line empty. */
+void line_scan_clear(line_scan *s);
 
 /* Pixels at fixed places (a corridor on the scan's grid) and the lines of some directions
  * through them, laid out once so that each frame's values are summed along every line without
@@ -25,21 +27,26 @@ void line_scan_free(line_scan *s);
  * line) through memory; side by side the sums run in registers, each still taking its pixels
  * in their order — the same sums to the bit. */
 #define LINE_SCAN_BLOCK 8
+/* The most pixels one set lays out: their indices are 16 bits, half the layout of 32 (which is
+ * read from memory every frame: ~0.1 ms less a 1080p frame). More pixels go in more sets,
+ * summed one after the other. */
+#define LINE_SCAN_PIXELS_MAX 65535
 
 typedef struct {
     int a0, a1, n;      /* directions a0..a1-1 of the scan; pixels 0..n-1 */
     int blocks;         /* blocks of lines per direction */
     int *rows;          /* per block (direction by direction): its longest line's pixels */
     size_t *first;      /* per block: where its rows start in idx */
-    int *idx;           /* per block, rows of LINE_SCAN_BLOCK pixels, one of each line: its
+    uint16_t *idx;      /* per block, rows of LINE_SCAN_BLOCK pixels, one of each line: its
                          * pixels in their order, then n (where nothing is) */
     float *val;         /* n + 1: this frame's values (line_scan_set), val[n] = 0 */
     int *counts;        /* n + 1: 1 where a pixel counts this frame, 0 where not or at n */
 } line_scan_pixels;
 
-/* The n pixels at (xs, ys), relative to the lines' origin, on the lines of directions a0..a1-1
- * of dirs (their normals: the Hough's own, so that both see one line); a pixel off the scan
- * (|rho| > rho_max) is on none. Every pixel starts not counting. 0, or -1 out of memory. */
+/* The n pixels (at most LINE_SCAN_PIXELS_MAX) at (xs, ys), relative to the lines' origin, on the
+ * lines of directions a0..a1-1 of dirs (their normals: the Hough's own, so that both see one
+ * line); a pixel off the scan (|rho| > rho_max) is on none. Every pixel starts not counting.
+ * 0, or -1 out of memory or with too many pixels. */
 int line_scan_pixels_init(line_scan_pixels *p, const line_scan *s, const float *xs,
                           const float *ys, int n, const hough_dirs *dirs, int a0, int a1);
 void line_scan_pixels_free(line_scan_pixels *p);
@@ -51,7 +58,9 @@ static inline void line_scan_set(line_scan_pixels *p, int c, float value, int co
     p->counts[c] = counts != 0;
 }
 
-/* The lines of p's directions: each the sum and count of its pixels that count this frame. */
+/* Adds to the lines of p's directions the values and the count of their pixels that count this
+ * frame, each line its pixels in their order: sets of pixels summed one after the other into
+ * cleared lines give the sums of all their pixels in that order. */
 void line_scan_sum(line_scan *s, const line_scan_pixels *p);
 
 /* How much line (a, r) is brighter than the lines `side` bins either side of it, in units of

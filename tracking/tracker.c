@@ -76,7 +76,8 @@ struct tracker {
     ng_vec2 entry;            /* entry point in working pixels */
     line_scan scan;           /* line integrals of the smoothed image over the corridors */
     int *path_idx[2], path_n[2];      /* each planned path's corridor pixels on the scan's grid */
-    line_scan_pixels scan_px[2];      /* and the scan's lines through them (that path's directions) */
+    line_scan_pixels *scan_px[2];     /* and the scan's lines through them (that path's directions), */
+    int scan_sets[2];                 /* in sets of at most LINE_SCAN_PIXELS_MAX pixels */
     float *prof;              /* echo profile along the found line, reused frame to frame */
     int prof_cap;
     track_filter filter;
@@ -198,9 +199,18 @@ tracker *tracker_new(const tracker_opts *o)
     t->acc = malloc(sizeof(float) * (size_t)t->nang * (size_t)t->nrho);
     int scan_rho_max = (t->rho_max + SCAN_STEP - 1) / SCAN_STEP;
     bool scan_ok = paths_ok && line_scan_init(&t->scan, t->nang, scan_rho_max) == 0;
-    for (int k = 0; k < 2 && scan_ok; k++)   /* ang[]: the L4 path's directions, then the L5's */
-        scan_ok = line_scan_pixels_init(&t->scan_px[k], &t->scan, path_x[k], path_y[k],
-                                        t->path_n[k], &t->dirs, k * per, (k + 1) * per) == 0;
+    for (int k = 0; k < 2 && scan_ok; k++) {   /* ang[]: the L4 path's directions, then the L5's */
+        int sets = (t->path_n[k] + LINE_SCAN_PIXELS_MAX - 1) / LINE_SCAN_PIXELS_MAX;
+        scan_ok = (t->scan_px[k] = calloc((size_t)sets + 1, sizeof *t->scan_px[k])) != NULL;
+        for (int q = 0; q < sets && scan_ok; q++) {
+            int first = q * LINE_SCAN_PIXELS_MAX, n_q = t->path_n[k] - first;
+            n_q = n_q < LINE_SCAN_PIXELS_MAX ? n_q : LINE_SCAN_PIXELS_MAX;
+            scan_ok = line_scan_pixels_init(&t->scan_px[k][q], &t->scan, path_x[k] + first,
+                                            path_y[k] + first, n_q, &t->dirs, k * per,
+                                            (k + 1) * per) == 0;
+            t->scan_sets[k] = q + 1;
+        }
+    }
     for (int k = 0; k < 2; k++) {
         free(path_x[k]);
         free(path_y[k]);
@@ -227,7 +237,9 @@ void tracker_free(tracker *t)
     line_scan_free(&t->scan);
     for (int k = 0; k < 2; k++) {
         free(t->path_idx[k]);
-        line_scan_pixels_free(&t->scan_px[k]);
+        for (int q = 0; q < t->scan_sets[k]; q++)
+            line_scan_pixels_free(&t->scan_px[k][q]);
+        free(t->scan_px[k]);
     }
     free(t);
 }
@@ -765,15 +777,16 @@ void tracker_measure(tracker *t, const uint8_t *luma, int stride, int width, int
     walk_peaks(t, 3, 0, ncand, thr, level, csd, out, &best_ev);
 
     /* The faint shaft: line integrals of the smoothed image, no threshold. */
+    line_scan_clear(&t->scan);
     float clip = (float)(smean + 2 * ssd);   /* a bright bone edge must not outweigh a shaft */
-    for (int k = 0; k < 2; k++) {
-        line_scan_pixels *px = &t->scan_px[k];
-        for (int c = 0; c < t->path_n[k]; c++) {
-            int i = t->path_idx[k][c];
-            line_scan_set(px, c, fminf(t->ridge.smooth[i], clip), t->inside[i]);
+    for (int k = 0; k < 2; k++)
+        for (int q = 0; q < t->scan_sets[k]; q++) {
+            line_scan_pixels *px = &t->scan_px[k][q];
+            const int *idx = t->path_idx[k] + (size_t)q * LINE_SCAN_PIXELS_MAX;
+            for (int c = 0; c < px->n; c++)
+                line_scan_set(px, c, fminf(t->ridge.smooth[idx[c]], clip), t->inside[idx[c]]);
+            line_scan_sum(&t->scan, px);
         }
-        line_scan_sum(&t->scan, px);
-    }
     /* Scores onto the Hough cells (a scan bin is SCAN_STEP of them): each line against those
      * 1 mm either side; lines under 10 mm are not judged. */
     double scan_mm = t->px_mm * SCAN_STEP;
