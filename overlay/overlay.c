@@ -519,7 +519,8 @@ static void draw_panel(overlay *ov, const overlay_view *v, trust tr)
     panel_lines_begin(&ov->panel);
     panel_content(ov, v, tr);
     SDL_Rect bands[8];
-    int n = panel_lines_damage(&ov->panel, area, ov->canvas != NULL, bands, 8);
+    int n = panel_lines_damage(&ov->panel, area, ov->canvas != NULL, bands,
+                               (int)(sizeof bands / sizeof *bands));
     if (ov->panel.overflow) {
         fill(ov, area, PANEL_BG);
         ov->panel_at_once = true;
@@ -726,6 +727,8 @@ void overlay_draw(overlay *ov, const overlay_view *v)
     trust tr = trust_of(pic);
     draw_plan(ov, v, tr);
     draw_needle(ov, v, tr);
+    /* the panel's trust is the picture's as it turned out (a frame that could not be shown is
+     * none), so it comes after the video, unclipped */
     SDL_RenderSetClipRect(ov->renderer, NULL);
     draw_panel(ov, v, tr);
     SDL_RenderSetClipRect(ov->renderer, &side);
