@@ -9,6 +9,7 @@
 #include "daemon/pipeline.h"
 #include "daemon/recording.h"
 #include "overlay/overlay.h"
+#include "util/memory_use.h"
 
 /* The live loop's state the requests read and change. */
 typedef struct {
@@ -23,6 +24,11 @@ typedef struct {
     char *message;                 /* the passing banner */
     size_t message_size;
     int64_t *message_until;
+    /* the status's memory, read at most once a second: glibc's heap count walks its free
+     * lists under each arena's lock (~0.1 ms), which a client asking in a loop must not repeat */
+    ng_memory_use mem;
+    bool mem_rss;
+    int64_t mem_at_ns;
 } run_live;
 
 /* A control_handler: one request line, one reply. Call between drawing and presenting (a

@@ -375,6 +375,23 @@ static void test_daemon_commands(void **s)
     json_object *st = status();
     assert_string_equal(json_object_get_string(json_object_object_get(st, "state")), "streaming");
     assert_false(json_object_get_boolean(json_object_object_get(st, "frozen")));
+    /* its memory: the resident set the kernel counts for it, a heap holding at least its
+     * frames (the simulator's 640x480 in several mailboxes and the screen) */
+    json_object *mem = json_object_object_get(st, "memory");
+    int64_t rss = json_object_get_int64(json_object_object_get(mem, "rss_kb"));
+    int64_t heap = json_object_get_int64(json_object_object_get(mem, "heap_kb"));
+    char path[64], line[128];
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    FILE *proc = fopen(path, "r");
+    assert_non_null(proc);
+    long long vm_rss = -1;
+    while (fgets(line, sizeof line, proc))
+        sscanf(line, "VmRSS: %lld", &vm_rss);
+    fclose(proc);
+    printf("daemon: rss %lld kB (VmRSS %lld kB), heap %lld kB\n", (long long)rss, vm_rss,
+           (long long)heap);
+    assert_true(rss > 0.8 * vm_rss && rss < 1.25 * vm_rss);
+    assert_true(heap >= 1024);
     json_object_put(st);
 
     /* Frozen, the screen holds a frame processed before the change: the status still tells

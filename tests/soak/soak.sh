@@ -2,12 +2,14 @@
 # make soak: the daemon (built with LeakSanitizer) on the simulator at 60 fps for SECONDS, a
 # control client asking its status every second and cycling the recording (a new session every
 # CYCLE seconds, the finished one removed: the disk stays small, start and stop are exercised).
-# Every SAMPLE seconds: RSS, open descriptors, threads (and whether a recording runs). Fails if,
-# after the warm-up (the first two cycles, at least 20 % of the run), RSS rises more than 1 MB:
+# Every SAMPLE seconds: RSS, the heap in use (the allocator's count, from the status), open
+# descriptors, threads (and whether a recording runs). Fails if, after the warm-up (the first two
+# cycles, at least 20 % of the run), RSS or the heap rises more than 1 MB:
 # judged on each cycle's floor (its lowest sample; the peaks swing by tens of MB with the encoders'
 # bursts and say nothing), the lowest floor of the last three cycles against the highest floor of
 # the warm-up's cycles (not judged, and said so, with fewer than ten cycles after it: a cycle's
-# floor wanders by +-2.5 MB, so a short run cannot tell 1 MB),
+# floor wanders by +-2.5 MB, so a short run cannot tell 1 MB; the heap's floor tells what RSS
+# alone cannot: memory we hold, or pages the allocator keeps after they were freed),
 # descriptors or threads stay above the warm-up's count in the same
 # recording state (the lowest of the last six samples: a client connecting as we look is not a
 # leak), the daemon dies, or LeakSanitizer reports anything at its exit.
@@ -43,7 +45,7 @@ while [ $t -lt 100 ] && ! ctl status > /dev/null; do sleep 0.1; t=$((t + 1)); do
 ctl status > /dev/null || { echo "soak: the daemon did not answer"; cat "$OUT/daemon.log"; kill $pid; exit 1; }
 
 warmup=$((2 * CYCLE)); [ $warmup -ge $((SECONDS_TOTAL / 5)) ] || warmup=$((SECONDS_TOTAL / 5))
-echo "t_s,rss_kb,fds,threads,recording,frames,fps,cycle" > "$OUT/samples.csv"
+echo "t_s,rss_kb,fds,threads,recording,frames,fps,cycle,heap_kb" > "$OUT/samples.csv"
 cycle=0
 start=$(date +%s)
 ctl record start > /dev/null
@@ -73,7 +75,8 @@ while :; do
         case $st in *'"recording":{"active":true'*) rec=1 ;; *) rec=0 ;; esac
         frames=$(printf '%s' "$st" | sed -n 's/.*"frames":\([0-9]*\).*/\1/p')
         fps=$(printf '%s' "$st" | sed -n 's/.*"fps":\([0-9.]*\).*/\1/p')
-        echo "$el,$rss,$fds,$thr,$rec,$frames,$fps,$cycle" >> "$OUT/samples.csv"
+        heap=$(printf '%s' "$st" | sed -n 's/.*"heap_kb":\([0-9]*\).*/\1/p')
+        echo "$el,$rss,$fds,$thr,$rec,$frames,$fps,$cycle,$heap" >> "$OUT/samples.csv"
     fi
     sleep 1
 done
@@ -87,7 +90,8 @@ grep "frames processed" "$OUT/daemon.log" | tail -n 1 | sed 's/^needleguide: run
 # the verdict, from the samples
 awk -F, -v warm="$warmup" -v rc="$rc" -v status_fail="$status_fail" -v tail_n=6 '
 NR == 1 { next }
-{ c = $8; if (!(c in floor) || $2 < floor[c]) floor[c] = $2; if (c > last_c) last_c = c }
+{ c = $8; if (!(c in floor) || $2 < floor[c]) floor[c] = $2; if (c > last_c) last_c = c
+  if ($9 != "" && (!(c in hfloor) || $9 < hfloor[c])) hfloor[c] = $9 }
 $1 < warm { if ($3 > wfd[$5]) wfd[$5] = $3; if ($4 > wthr[$5]) wthr[$5] = $4; first_after = c + 1; next }
 { n++; if ($2 > mrss) mrss = $2; last_rss = $2; last_frames = $6; last_fps = $7
   k = cnt[$5]++; fd[$5, k] = $3; thr[$5, k] = $4 }
@@ -95,15 +99,28 @@ END {
   bad = 0
   if (n == 0) { print "soak: FAIL: no samples after the warm-up"; bad = 1 }
   # the floors: warm-up cycles (all before the first full cycle after it) and the last three
-  wfloor = 0; for (c = 0; c < first_after; c++) if ((c in floor) && floor[c] > wfloor) wfloor = floor[c]
+  wfloor = whfloor = 0
+  for (c = 0; c < first_after; c++) {
+    if ((c in floor) && floor[c] > wfloor) wfloor = floor[c]
+    if ((c in hfloor) && hfloor[c] > whfloor) whfloor = hfloor[c]
+  }
   judged = last_c - 1 - first_after + 1   # complete cycles after the warm-up (the last may be cut short)
-  lo = 1e12; for (c = last_c - 3; c < last_c; c++) if (c >= first_after && (c in floor) && floor[c] < lo) lo = floor[c]
+  lo = hlo = 1e12
+  for (c = last_c - 3; c < last_c; c++) if (c >= first_after) {
+    if ((c in floor) && floor[c] < lo) lo = floor[c]
+    if ((c in hfloor) && hfloor[c] < hlo) hlo = hfloor[c]
+  }
   printf "soak: %d samples after a %d s warm-up (cycles 0-%d); RSS peak after it %d kB, last %d kB\n",
          n, warm, first_after - 1, mrss, last_rss
-  if (judged < 10) printf "soak: RSS not judged: %d complete cycles after the warm-up, 10 needed\n", judged
+  if (judged < 10) printf "soak: RSS and heap not judged: %d complete cycles after the warm-up, 10 needed\n", judged
   else printf "soak: RSS floor (lowest of a cycle): warm-up highest %d kB, last three cycles lowest %d kB (%+d kB)\n",
               wfloor, lo, lo - wfloor
+  if (judged >= 10 && whfloor > 0 && hlo < 1e12)
+    printf "soak: heap floor (the allocator\047s count): warm-up highest %d kB, last three cycles lowest %d kB (%+d kB)\n",
+           whfloor, hlo, hlo - whfloor
+  else if (judged >= 10) { print "soak: FAIL: the status gave no heap_kb"; bad = 1 }
   if (judged >= 10 && lo > wfloor + 1024) { print "soak: FAIL: RSS grew more than 1 MB"; bad = 1 }
+  if (judged >= 10 && hlo > whfloor + 1024) { print "soak: FAIL: the heap grew more than 1 MB"; bad = 1 }
   # a leak of descriptors or threads stays: the lowest of the last samples in a recording state
   # must not be above the warm-up highest in that state (a client connecting as we look is not)
   for (r = 0; r <= 1; r++) {
