@@ -26,6 +26,7 @@
 #include "sim/sim_scene.h"
 #include "util/clock.h"
 #include "util/log.h"
+#include "util/memory_use.h"
 
 #define BENCH_FRAMES 24     /* distinct frames the card plays in a loop (memory: 75-100 MB at 1080p) */
 #define SCRIPT_START_S 6.0  /* from the needle's way to the L4 target: something to track */
@@ -45,21 +46,6 @@ static const bench_config configs[] = {
     { 1920, 1080, NG_PIX_YUYV, "yuyv", false }, { 1920, 1080, NG_PIX_NV12, "nv12", false },
     { 1920, 1080, NG_PIX_NV12, "nv12", true },
 };
-
-/* kB from /proc/self/status: VmHWM (peak) or VmRSS (now). */
-static long proc_kb(const char *key)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    long kb = -1;
-    size_t n = strlen(key);
-    while (f && fgets(line, sizeof line, f))
-        if (!strncmp(line, key, n) && line[n] == ':')
-            kb = strtol(line + n + 1, NULL, 10);
-    if (f)
-        fclose(f);
-    return kb;
-}
 
 static json_object *summary_json(const stage_stats *st, stage_id id)
 {
@@ -106,7 +92,7 @@ static int run_config(const bench_config *bc, double seconds, double fps, int fd
     stage_stats stats = { .warmup = (size_t)fps };   /* the first second: caches, allocations */
     run_opts o = { .max_frames = (uint64_t)(fps * (seconds + 1)), .source_ops = &paced_card_ops,
                    .stats = &stats };
-    long rss_before_kb = proc_kb("VmRSS");
+    long rss_before_kb = (long)ng_proc_status_kb("VmRSS");
     int64_t cpu0 = ng_process_cpu_ns();
     int64_t t0 = ng_now_ns();
     int rc = run_main(cfg, &o);
@@ -131,7 +117,8 @@ static int run_config(const bench_config *bc, double seconds, double fps, int fd
     json_object_object_add(j, "cpu_percent_of_one_core",
                            json_object_new_double(round(10 * stage_stats_cpu_percent(&stats)) / 10));
     json_object_object_add(j, "cpu_percent_whole_run", json_object_new_double(round(1000 * cpu / wall) / 10));
-    json_object_object_add(j, "peak_rss_mb", json_object_new_double(round(proc_kb("VmHWM") / 102.4) / 10));
+    json_object_object_add(j, "peak_rss_mb",
+                           json_object_new_double(round(ng_proc_status_kb("VmHWM") / 102.4) / 10));
     json_object_object_add(j, "rss_before_run_mb", json_object_new_double(round(rss_before_kb / 102.4) / 10));
     json_object *stages = json_object_new_object();
     for (int s = 0; s < STAGE_COUNT; s++)

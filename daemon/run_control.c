@@ -49,11 +49,11 @@ static void status(run_live *l, json_object *o)
     json_object_object_add(o, "needle", n);
     int64_t now = ng_now_ns();
     if (l->mem_at_ns == 0 || now - l->mem_at_ns >= 1000000000LL) {
-        l->mem_rss = ng_memory_use_get(&l->mem);
+        ng_memory_use_get(&l->mem);   /* rss_kb -1 when unreadable: null below */
         l->mem_at_ns = now;
     }
     json_object *mem = json_object_new_object();
-    json_object_object_add(mem, "rss_kb", l->mem_rss ? json_object_new_int64(l->mem.rss_kb) : NULL);
+    json_object_object_add(mem, "rss_kb", l->mem.rss_kb >= 0 ? json_object_new_int64(l->mem.rss_kb) : NULL);
     json_object_object_add(mem, "heap_kb", json_object_new_int64(l->mem.heap_kb));
     json_object_object_add(o, "memory", mem);
 }

@@ -27,7 +27,6 @@ typedef struct {
     /* the status's memory, read at most once a second: glibc's heap count walks its free
      * lists under each arena's lock (~0.1 ms), which a client asking in a loop must not repeat */
     ng_memory_use mem;
-    bool mem_rss;
     int64_t mem_at_ns;
 } run_live;
 

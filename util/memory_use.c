@@ -3,7 +3,8 @@
 #include <malloc.h>
 #include <stddef.h>
 #include <stdio.h>
-#include <unistd.h>
+#include <stdlib.h>
+#include <string.h>
 
 /* Built with a sanitizer (make soak's LeakSanitizer, make check's ASan, TSan), malloc is the
  * sanitizer's and glibc's mallinfo2 sees none of it; the sanitizer says what it has handed out.
@@ -18,18 +19,23 @@ static int64_t heap_bytes(void)
     return (int64_t)(mi.uordblks + mi.hblkhd);
 }
 
+int64_t ng_proc_status_kb(const char *key)
+{
+    FILE *f = fopen("/proc/self/status", "re");
+    char line[256];
+    int64_t kb = -1;
+    size_t n = strlen(key);
+    while (f && fgets(line, sizeof line, f))
+        if (!strncmp(line, key, n) && line[n] == ':')
+            kb = strtoll(line + n + 1, NULL, 10);
+    if (f)
+        fclose(f);
+    return kb;
+}
+
 bool ng_memory_use_get(ng_memory_use *m)
 {
     m->heap_kb = heap_bytes() / 1024;
-    m->rss_kb = -1;
-    FILE *f = fopen("/proc/self/statm", "re");
-    if (!f)
-        return false;
-    long long size, resident;
-    int n = fscanf(f, "%lld %lld", &size, &resident);
-    fclose(f);
-    if (n != 2)
-        return false;
-    m->rss_kb = resident * (sysconf(_SC_PAGESIZE) / 1024);
-    return true;
+    m->rss_kb = ng_proc_status_kb("VmRSS");
+    return m->rss_kb >= 0;
 }
