@@ -104,6 +104,8 @@ static SDL_Texture *texture_of(mark_cache *c, const mark_key *k, int half)
     entry *e = texture_slots_find(c->e, sizeof *c->e, MARK_CACHE_SIZE, ++c->clock, same_key, k,
                                   &found);
     if (!found) {
+        if (e->slot.tex)
+            SDL_DestroyTexture(e->slot.tex);
         e->slot.tex = render(c, k, half);
         e->key = *k;
     }

@@ -19,7 +19,7 @@ typedef struct {
 struct text_cache {
     SDL_Renderer *r;
     entry e[TEXT_CACHE_SIZE];
-    unsigned long clock, renders;
+    unsigned long clock, renders, textures;
     SDL_Texture *once;   /* the last text too long to keep */
 };
 
@@ -47,8 +47,27 @@ void text_cache_free(text_cache *c)
     free(c);
 }
 
-static SDL_Texture *render(text_cache *c, TTF_Font *font, SDL_Color colour, SDL_Color bg,
-                           int wrap, const char *s, int *w, int *h)
+/* A texture for a w x h text: tex itself when it is one of that size, else a new one (tex
+ * destroyed). Streaming, so that its pixels can be written again. */
+static SDL_Texture *texture_for(text_cache *c, SDL_Texture *tex, int w, int h)
+{
+    int tw, th;
+    if (tex && SDL_QueryTexture(tex, NULL, NULL, &tw, &th) == 0 && tw == w && th == h)
+        return tex;
+    if (tex)
+        SDL_DestroyTexture(tex);
+    tex = SDL_CreateTexture(c->r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STREAMING, w, h);
+    if (tex)
+        c->textures++;
+    return tex;
+}
+
+/* s rendered into reuse when the new text has its size, else into a new texture (reuse then
+ * destroyed); NULL if it cannot be. A changed number mostly keeps its size (the font's digits
+ * are all one width): writing the pixels of the texture already there spares a texture made
+ * and freed, and its pixels allocated and freed, per change. */
+static SDL_Texture *render(text_cache *c, SDL_Texture *reuse, TTF_Font *font, SDL_Color colour,
+                           SDL_Color bg, int wrap, const char *s, int *w, int *h)
 {
     SDL_Surface *surf;
     if (bg.a == 255)   /* on its opaque background: copied, not blended, when drawn */
@@ -57,16 +76,25 @@ static SDL_Texture *render(text_cache *c, TTF_Font *font, SDL_Color colour, SDL_
     else
         surf = wrap > 0 ? TTF_RenderUTF8_Blended_Wrapped(font, s, colour, (Uint32)wrap)
                         : TTF_RenderUTF8_Blended(font, s, colour);
-    if (!surf)
-        return NULL;
-    SDL_Texture *tex = SDL_CreateTextureFromSurface(c->r, surf);
-    if (tex && bg.a == 255)
-        SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_NONE);
-    *w = surf->w;
-    *h = surf->h;
+    SDL_Texture *tex = surf ? texture_for(c, reuse, surf->w, surf->h) : reuse;
+    SDL_Surface *pixels;
+    if (surf && tex && SDL_LockTextureToSurface(tex, NULL, &pixels) == 0) {
+        SDL_SetSurfaceBlendMode(surf, SDL_BLENDMODE_NONE);   /* the text's pixels as they are */
+        int bad = SDL_BlitSurface(surf, NULL, pixels, NULL);
+        SDL_UnlockTexture(tex);
+        if (!bad) {
+            SDL_SetTextureBlendMode(tex, bg.a == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
+            *w = surf->w;
+            *h = surf->h;
+            SDL_FreeSurface(surf);
+            c->renders++;
+            return tex;
+        }
+    }
+    if (tex)
+        SDL_DestroyTexture(tex);
     SDL_FreeSurface(surf);
-    c->renders++;
-    return tex;
+    return NULL;
 }
 
 /* What a text is looked up by. */
@@ -92,17 +120,14 @@ SDL_Texture *text_cache_get(text_cache *c, TTF_Font *font, SDL_Color colour, SDL
     c->clock++;
     if (bg.a != 255)
         bg = (SDL_Color){ 0, 0, 0, 0 };   /* blended: one key whatever is below */
-    if (strlen(s) >= TEXT_MAX) {
-        if (c->once)
-            SDL_DestroyTexture(c->once);
-        return c->once = render(c, font, colour, bg, wrap, s, w, h);
-    }
+    if (strlen(s) >= TEXT_MAX)
+        return c->once = render(c, c->once, font, colour, bg, wrap, s, w, h);
     const text_key key = { font, colour, bg, wrap, s };
     bool found;
     entry *e = texture_slots_find(c->e, sizeof *c->e, TEXT_CACHE_SIZE, c->clock, same_text, &key,
                                   &found);
     if (!found) {
-        e->slot.tex = render(c, font, colour, bg, wrap, s, &e->w, &e->h);
+        e->slot.tex = render(c, e->slot.tex, font, colour, bg, wrap, s, &e->w, &e->h);
         if (!e->slot.tex)
             return NULL;
         e->font = font;
@@ -117,3 +142,4 @@ SDL_Texture *text_cache_get(text_cache *c, TTF_Font *font, SDL_Color colour, SDL
 }
 
 unsigned long text_cache_renders(const text_cache *c) { return c->renders; }
+unsigned long text_cache_textures(const text_cache *c) { return c->textures; }

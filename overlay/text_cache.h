@@ -25,5 +25,7 @@ SDL_Texture *text_cache_get(text_cache *c, TTF_Font *font, SDL_Color colour, SDL
 void text_cache_clear(text_cache *c);
 /* Texts rendered so far (the misses). */
 unsigned long text_cache_renders(const text_cache *c);
+/* Textures made so far: a text rendered in place of one of its size is drawn into that one's. */
+unsigned long text_cache_textures(const text_cache *c);
 
 #endif

@@ -25,9 +25,6 @@ void *texture_slots_find(void *entries, size_t size, int n, unsigned long now,
         if (victim->tex && e->used < victim->used)
             victim = e;
     }
-    if (victim->tex)
-        SDL_DestroyTexture(victim->tex);
-    victim->tex = NULL;
     victim->used = now;
     *found = false;
     return victim;

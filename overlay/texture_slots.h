@@ -15,7 +15,8 @@ typedef struct {
 
 /* Among n entries of size bytes each (each beginning with a texture_slot), the one match says
  * holds key, stamped with now (*found true); else (*found false) a free one or the least
- * recently used, its texture destroyed, stamped with now, for the caller to fill. */
+ * recently used, stamped with now, for the caller to fill: its texture (if any) is left there
+ * for the caller to draw the new key into or destroy. */
 void *texture_slots_find(void *entries, size_t size, int n, unsigned long now,
                          bool (*match)(const void *entry, const void *key), const void *key,
                          bool *found);

@@ -149,6 +149,60 @@ static void test_text_on_opaque_background(void **state)
     text_cache_free(c);
 }
 
+/* The pixels of the text drawn at (4, 4) on PANEL, as ARGB8888 (malloc'd). */
+static Uint32 *pixels_of(SDL_Texture *tex, int w, int h)
+{
+    Uint32 *px = malloc(sizeof *px * (size_t)(w * h));
+    assert_non_null(px);
+    draw_on(tex, (SDL_Rect){ 4, 4, w, h }, PANEL, px);
+    return px;
+}
+
+/* A changed number mostly keeps its size: its text is drawn into the texture of the text it
+ * replaces rather than a new one, and looks exactly as it does in a texture of its own,
+ * blended or on an opaque background; a text of another size gets a texture of its size. */
+static void test_text_of_the_same_size_reuses_a_texture(void **state)
+{
+    (void)state;
+    text_cache *c = text_cache_new(ren), *fresh = text_cache_new(ren);
+    const SDL_Color bgs[] = { NO_BG, PANEL };
+    char s[32];
+    int w, h, w0, h0;
+    for (int i = 0; i < TEXT_CACHE_SIZE; i++) {   /* full: the distances 10.0-16.3 mm */
+        snprintf(s, sizeof s, "L4 %.1f mm", 10.0 + i / 10.0);
+        assert_non_null(text_cache_get(c, font, WHITE, bgs[i % 2], 0, s, &w0, &h0));
+    }
+    assert_int_equal(text_cache_textures(c), TEXT_CACHE_SIZE);
+    for (int i = 0; i < TEXT_CACHE_SIZE; i++) {   /* the needle moves on: 20.0-26.3 mm */
+        snprintf(s, sizeof s, "L4 %.1f mm", 20.0 + i / 10.0);
+        SDL_Texture *t = text_cache_get(c, font, WHITE, bgs[i % 2], 0, s, &w, &h);
+        assert_non_null(t);
+        assert_int_equal(w, w0);   /* one size for them all, so one texture each */
+        assert_int_equal(h, h0);
+        if (i % 9)
+            continue;
+        int wf, hf;
+        SDL_Texture *own = text_cache_get(fresh, font, WHITE, bgs[i % 2], 0, s, &wf, &hf);
+        assert_non_null(own);
+        assert_int_equal(wf, w);
+        Uint32 *a = pixels_of(t, w, h), *b = pixels_of(own, w, h);
+        assert_memory_equal(a, b, sizeof *a * (size_t)(w * h));
+        SDL_BlendMode mode;
+        SDL_GetTextureBlendMode(t, &mode);
+        assert_int_equal(mode, bgs[i % 2].a == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
+        free(a);
+        free(b);
+    }
+    assert_int_equal(text_cache_renders(c), 2 * TEXT_CACHE_SIZE);
+    assert_int_equal(text_cache_textures(c), TEXT_CACHE_SIZE);
+    /* a longer text does not fit the one it replaces: a texture of its own size */
+    assert_non_null(text_cache_get(c, font, WHITE, NO_BG, 0, "L4 100.0 mm", &w, &h));
+    assert_true(w > w0);
+    assert_int_equal(text_cache_textures(c), TEXT_CACHE_SIZE + 1);
+    text_cache_free(fresh);
+    text_cache_free(c);
+}
+
 /* Text too long to keep is still drawn, every time. */
 static void test_long_text_rendered_each_time(void **state)
 {
@@ -171,6 +225,7 @@ int main(void)
         cmocka_unit_test(test_least_recently_used_makes_room),
         cmocka_unit_test(test_long_text_rendered_each_time),
         cmocka_unit_test(test_text_on_opaque_background),
+        cmocka_unit_test(test_text_of_the_same_size_reuses_a_texture),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

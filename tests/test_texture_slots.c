@@ -1,5 +1,6 @@
 /* overlay/texture_slots: a key held is found and stamped; a key not held takes a free slot
- * first, then the least recently used, whose texture is destroyed; clearing frees them all.
+ * first, then the least recently used, whose texture is left to the caller (to draw into or
+ * destroy); clearing frees them all.
  * Real SDL textures on the software renderer. */
 #include "test_util.h"
 
@@ -36,14 +37,18 @@ static int teardown(void **state)
     return 0;
 }
 
-/* Finds key at time now, filling a slot not found with a new texture; returns the entry. */
-static entry *use(entry *e, int key, unsigned long now, bool *found)
+/* Finds key at time now, filling a slot not found with a new texture; returns the entry, and
+ * in *left the texture such a slot held (destroyed since). */
+static entry *use(entry *e, int key, unsigned long now, bool *found, SDL_Texture **left)
 {
     entry *got = texture_slots_find(e, sizeof *e, N, now, same_key, &key, found);
     assert_non_null(got);
     assert_true(got->slot.used == now);
+    *left = NULL;
     if (!*found) {
-        assert_null(got->slot.tex);
+        *left = got->slot.tex;
+        if (got->slot.tex)
+            SDL_DestroyTexture(got->slot.tex);
         got->slot.tex = SDL_CreateTexture(ren, SDL_PIXELFORMAT_ARGB8888,
                                           SDL_TEXTUREACCESS_STATIC, 4, 4);
         assert_non_null(got->slot.tex);
@@ -57,22 +62,29 @@ static void test_found_free_then_least_recent(void **state)
     (void)state;
     entry e[N] = { 0 };
     bool found;
-    entry *a = use(e, 10, 1, &found);
+    SDL_Texture *left;
+    entry *a = use(e, 10, 1, &found, &left);
     assert_false(found);
-    entry *b = use(e, 20, 2, &found);
+    assert_null(left);
+    entry *b = use(e, 20, 2, &found, &left);
     assert_false(found);
+    assert_null(left);
     assert_ptr_not_equal(a, b);   /* a free slot, not the one in use */
-    entry *c = use(e, 30, 3, &found);
+    SDL_Texture *b_tex = b->slot.tex;
+    entry *c = use(e, 30, 3, &found, &left);
     assert_false(found);
-    assert_ptr_equal(use(e, 10, 4, &found), a);   /* held: found, and now the most recent */
+    assert_null(left);
+    assert_ptr_equal(use(e, 10, 4, &found, &left), a);   /* held: found, the most recent now */
     assert_true(found);
-    /* full: 20 is the least recently used and makes room */
-    entry *d = use(e, 40, 5, &found);
+    /* full: 20 is the least recently used and makes room, its texture left to the caller */
+    entry *d = use(e, 40, 5, &found, &left);
     assert_false(found);
     assert_ptr_equal(d, b);
+    assert_ptr_equal(left, b_tex);
     assert_int_equal(b->key, 40);
-    use(e, 20, 6, &found);   /* gone: not found, takes 30's slot now */
+    use(e, 20, 6, &found, &left);   /* gone: not found, takes 30's slot now */
     assert_false(found);
+    assert_non_null(left);
     assert_int_equal(c->key, 20);
     texture_slots_clear(e, sizeof *e, N);
     for (int i = 0; i < N; i++)
