@@ -1,5 +1,6 @@
 /* overlay/text_cache: a text drawn again is not rendered again; what differs (string, colour,
- * font, wrap, background) is; the least recently used makes room; clearing forgets all; text
+ * font, wrap, background) is; an idle text of the new one's size, else the least recently
+ * used, makes room, its texture drawn into when it fits; clearing forgets all; text
  * on an opaque background is copied, not blended, and looks the same. Real SDL_ttf on
  * SDL's software renderer (dummy video driver). */
 #include "test_util.h"
@@ -67,27 +68,55 @@ static void test_same_text_rendered_once(void **state)
     text_cache_free(c);
 }
 
-/* A full cache drops the text used longest ago, not one in use every screen. */
-static void test_least_recently_used_makes_room(void **state)
+static int width_of(const char *s)
+{
+    int w, h;
+    assert_int_equal(TTF_SizeUTF8(font, s, &w, &h), 0);
+    return w;
+}
+
+/* A full cache makes room with a text of the new one's size that has not been drawn for a
+ * while (drawing into its texture), else with the text used longest ago; never with one in
+ * use every screen. */
+static void test_full_cache_makes_room(void **state)
 {
     (void)state;
+    /* the premises: the digits are one width, the number of them is not */
+    assert_int_equal(width_of("line 63"), width_of("line 10"));
+    assert_int_equal(width_of("line 1"), width_of("line 0"));
+    assert_int_not_equal(width_of("line 63"), width_of("line 0"));
     text_cache *c = text_cache_new(ren);
     int w, h;
     char s[32];
-    for (int i = 0; i < TEXT_CACHE_SIZE; i++) {
+    for (int i = 0; i < TEXT_CACHE_SIZE - 1; i++) {   /* full: lines 0-62 and "every screen" */
         snprintf(s, sizeof s, "line %d", i);
         assert_non_null(text_cache_get(c, font, WHITE, NO_BG, 0, s, &w, &h));
         text_cache_get(c, font, WHITE, NO_BG, 0, "every screen", &w, &h);
     }
-    unsigned long n = text_cache_renders(c);
-    assert_int_equal(n, TEXT_CACHE_SIZE + 1);
-    /* the 64 places hold lines 1-63 and "every screen": line 0, used longest ago, made room */
+    unsigned long n = text_cache_renders(c), made = text_cache_textures(c);
+    assert_int_equal(n, TEXT_CACHE_SIZE);
+    assert_int_equal(made, TEXT_CACHE_SIZE);
+    /* line 63 takes the place of line 10, the idle text of its size used longest ago, and its
+     * texture; line 0, of another size and used before it, stays */
+    assert_non_null(text_cache_get(c, font, WHITE, NO_BG, 0, "line 63", &w, &h));
+    assert_int_equal(text_cache_renders(c), n + 1);
+    assert_int_equal(text_cache_textures(c), made);
+    text_cache_get(c, font, WHITE, NO_BG, 0, "line 0", &w, &h);
+    text_cache_get(c, font, WHITE, NO_BG, 0, "line 11", &w, &h);
     text_cache_get(c, font, WHITE, NO_BG, 0, "every screen", &w, &h);
-    assert_int_equal(text_cache_renders(c), n);
-    text_cache_get(c, font, WHITE, NO_BG, 0, "line 0", &w, &h);   /* gone: rendered again */
-    assert_int_equal(text_cache_renders(c), n + 1);
-    text_cache_get(c, font, WHITE, NO_BG, 0, "line 63", &w, &h);  /* recent: kept */
-    assert_int_equal(text_cache_renders(c), n + 1);
+    assert_int_equal(text_cache_renders(c), n + 1);   /* all still there */
+    text_cache_get(c, font, WHITE, NO_BG, 0, "line 10", &w, &h);   /* gone: rendered again */
+    assert_int_equal(text_cache_renders(c), n + 2);
+    /* a text of a size no idle one has: the least recently used (line 1, line 0 being used
+     * since) makes room, and a texture of the new size is made */
+    assert_non_null(text_cache_get(c, font, WHITE, NO_BG, 0, "a wider line than the others",
+                                   &w, &h));
+    assert_int_equal(text_cache_textures(c), made + 1);
+    text_cache_get(c, font, WHITE, NO_BG, 0, "line 0", &w, &h);
+    text_cache_get(c, font, WHITE, NO_BG, 0, "every screen", &w, &h);
+    assert_int_equal(text_cache_renders(c), n + 3);
+    text_cache_get(c, font, WHITE, NO_BG, 0, "line 1", &w, &h);   /* gone */
+    assert_int_equal(text_cache_renders(c), n + 4);
     text_cache_free(c);
 }
 
@@ -222,7 +251,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_same_text_rendered_once),
-        cmocka_unit_test(test_least_recently_used_makes_room),
+        cmocka_unit_test(test_full_cache_makes_room),
         cmocka_unit_test(test_long_text_rendered_each_time),
         cmocka_unit_test(test_text_on_opaque_background),
         cmocka_unit_test(test_text_of_the_same_size_reuses_a_texture),

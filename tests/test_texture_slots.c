@@ -1,6 +1,7 @@
 /* overlay/texture_slots: a key held is found and stamped; a key not held takes a free slot
  * first, then the least recently used, whose texture is left to the caller (to draw into or
- * destroy); clearing frees them all.
+ * destroy), or with alike given the least recently used alike one idle long enough;
+ * clearing frees them all.
  * Real SDL textures on the software renderer. */
 #include "test_util.h"
 
@@ -91,10 +92,46 @@ static void test_found_free_then_least_recent(void **state)
         assert_null(e[i].slot.tex);
 }
 
+static bool same_parity(const void *e, const void *like)
+{
+    return ((const entry *)e)->key % 2 == *(const int *)like % 2;
+}
+
+/* With alike given, a full set's victim is the least recently used of the alike ones idle for
+ * min_age, else the least recently used; a free slot still comes first. */
+static void test_victim_alike_and_idle(void **state)
+{
+    (void)state;
+    entry e[N] = { 0 };
+    SDL_Texture *left;
+    bool found;
+    use(e, 1, 1, &found, &left);
+    entry *two = use(e, 2, 2, &found, &left);
+    entry *four = use(e, 4, 3, &found, &left);
+    int six = 6, seven = 7;
+    /* at 12: 2 and 4 are alike (even) and idle for 10 or more: 2, used longer ago, not 1 */
+    entry *v = texture_slots_victim(e, sizeof *e, N, 12, 10, same_parity, &six);
+    assert_ptr_equal(v, two);
+    assert_true(v->slot.used == 12);
+    assert_non_null(v->slot.tex);   /* left to the caller */
+    /* at 14: 4 is alike but idle 11 < 12: the least recently used, 1 */
+    v = texture_slots_victim(e, sizeof *e, N, 14, 12, same_parity, &six);
+    assert_int_equal(v->key, 1);
+    /* the odd one was used a moment ago: the least recently used, 4 */
+    v = texture_slots_victim(e, sizeof *e, N, 15, 5, same_parity, &seven);
+    assert_ptr_equal(v, four);
+    /* a free slot before any alike */
+    SDL_DestroyTexture(two->slot.tex);
+    two->slot.tex = NULL;
+    assert_ptr_equal(texture_slots_victim(e, sizeof *e, N, 30, 0, same_parity, &six), two);
+    texture_slots_clear(e, sizeof *e, N);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_found_free_then_least_recent),
+        cmocka_unit_test(test_victim_alike_and_idle),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
