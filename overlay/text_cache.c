@@ -133,9 +133,10 @@ SDL_Texture *text_cache_get(text_cache *c, TTF_Font *font, SDL_Color colour, SDL
     if (bg.a != 255)
         bg = (SDL_Color){ 0, 0, 0, 0 };   /* blended: one key whatever is below */
     const text_key key = { font, colour, bg, wrap, s };
-    entry *e = strlen(s) < TEXT_MAX ? texture_slots_lookup(c->e, sizeof *c->e, TEXT_CACHE_SIZE,
-                                                           c->clock, same_text, &key)
-                                    : NULL;
+    const bool keep = strlen(s) < TEXT_MAX;
+    entry *e = keep ? texture_slots_lookup(c->e, sizeof *c->e, TEXT_CACHE_SIZE, c->clock,
+                                           same_text, &key)
+                    : NULL;
     if (e) {
         *w = e->w;
         *h = e->h;
@@ -146,7 +147,7 @@ SDL_Texture *text_cache_get(text_cache *c, TTF_Font *font, SDL_Color colour, SDL
         return NULL;
     *w = surf->w;
     *h = surf->h;
-    if (strlen(s) >= TEXT_MAX)
+    if (!keep)
         return c->once = into_texture(c, c->once, surf, bg.a == 255);
     /* A changed number mostly keeps its size (the font's digits are all one width): in a full
      * cache the text takes the place of one of its size not drawn for a while (a number it

@@ -130,6 +130,15 @@ static void draw_on(SDL_Texture *tex, SDL_Rect rc, SDL_Color bg, Uint32 *px)
     assert_int_equal(SDL_RenderReadPixels(ren, &rc, SDL_PIXELFORMAT_ARGB8888, px, rc.w * 4), 0);
 }
 
+/* The pixels of the text drawn at (4, 4) on PANEL, as ARGB8888 (malloc'd). */
+static Uint32 *pixels_of(SDL_Texture *tex, int w, int h)
+{
+    Uint32 *px = malloc(sizeof *px * (size_t)(w * h));
+    assert_non_null(px);
+    draw_on(tex, (SDL_Rect){ 4, 4, w, h }, PANEL, px);
+    return px;
+}
+
 /* Text on an opaque background is its own texture, copied without blending, and looks as the
  * blended text does on that background (within the rounding of the two ways). */
 static void test_text_on_opaque_background(void **state)
@@ -156,12 +165,7 @@ static void test_text_on_opaque_background(void **state)
 
     assert_int_equal(w, w2);
     assert_int_equal(h, h2);
-    SDL_Rect rc = { 4, 4, w, h };
-    Uint32 *a = malloc(sizeof *a * (size_t)(w * h)), *b = malloc(sizeof *b * (size_t)(w * h));
-    assert_non_null(a);
-    assert_non_null(b);
-    draw_on(blended, rc, PANEL, a);
-    draw_on(opaque, rc, PANEL, b);
+    Uint32 *a = pixels_of(blended, w, h), *b = pixels_of(opaque, w, h);
     int worst = 0, lit = 0;
     for (int i = 0; i < w * h; i++)
         for (int sh = 0; sh < 24; sh += 8) {
@@ -176,15 +180,6 @@ static void test_text_on_opaque_background(void **state)
     free(a);
     free(b);
     text_cache_free(c);
-}
-
-/* The pixels of the text drawn at (4, 4) on PANEL, as ARGB8888 (malloc'd). */
-static Uint32 *pixels_of(SDL_Texture *tex, int w, int h)
-{
-    Uint32 *px = malloc(sizeof *px * (size_t)(w * h));
-    assert_non_null(px);
-    draw_on(tex, (SDL_Rect){ 4, 4, w, h }, PANEL, px);
-    return px;
 }
 
 /* A changed number mostly keeps its size: its text is drawn into the texture of the text it
