@@ -137,18 +137,25 @@ fuzz-run: $(FUZZ_BINS)
 
 # make soak: the daemon for SOAK_SECONDS (default 300) with recording cycled and status polled;
 # RSS, descriptors and threads must not grow, LeakSanitizer must find nothing (tests/soak/).
+# soak_thread_cost, built the same way, measures what a started thread leaves in the sanitizer's
+# runtime, which the RSS verdict subtracts (tests/soak/thread_cost.c says why).
 SOAK_SECONDS ?= 300
+$(BUILD)/soak_thread_cost: tests/soak/thread_cost.c
+	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) -lpthread
+
 soak:
-	$(MAKE) BUILD=build/leak SAN=leak build/leak/needleguide
-	tests/soak/soak.sh build/leak/needleguide build/soak $(SOAK_SECONDS)
+	$(MAKE) BUILD=build/leak SAN=leak build/leak/needleguide build/leak/soak_thread_cost
+	SOAK_THREAD_COST=build/leak/soak_thread_cost \
+	    tests/soak/soak.sh build/leak/needleguide build/soak $(SOAK_SECONDS)
 
 # The same on a real V4L2 device: vivid in the test VM (see check-v4l2), the card's buffers lent
 # on as frames and given back for the whole run. Under qemu's emulation the daemon keeps up with
 # few of vivid's frames (the rest are skipped), so it is a soak of the capture path, not of speed.
 soak-v4l2:
-	$(MAKE) BUILD=build/leak SAN=leak build/leak/needleguide
+	$(MAKE) BUILD=build/leak SAN=leak build/leak/needleguide build/leak/soak_thread_cost
 	NG_VM_TIMEOUT=$$(($(SOAK_SECONDS) + 600)) tests/vm/run.sh build/vm-soak \
-	    'SDL_VIDEODRIVER=dummy SOAK_SOURCE=v4l2:/dev/video0 tests/soak/soak.sh \
+	    'SDL_VIDEODRIVER=dummy SOAK_SOURCE=v4l2:/dev/video0 \
+	     SOAK_THREAD_COST=build/leak/soak_thread_cost tests/soak/soak.sh \
 	     build/leak/needleguide /tmp/soak $(SOAK_SECONDS); rc=$$?; \
 	     cp /tmp/soak/samples.csv /tmp/soak/daemon.log build/vm-soak/; exit $$rc'; \
 	rc=$$?; cat build/vm-soak/output.txt; exit $$rc

@@ -3,16 +3,14 @@
 # control client asking its status every second and cycling the recording (a new session every
 # CYCLE seconds, the finished one removed: the disk stays small, start and stop are exercised).
 # Every SAMPLE seconds: RSS, the heap in use (the allocator's count, from the status), open
-# descriptors, threads (and whether a recording runs). Fails if, after the warm-up (the first two
-# cycles, at least 20 % of the run), RSS or the heap rises more than 1 MB:
-# judged on each cycle's floor (its lowest sample; the peaks swing by tens of MB with the encoders'
-# bursts and say nothing), the lowest floor of the last three cycles against the highest floor of
-# the warm-up's cycles (not judged, and said so, with fewer than ten cycles after it: a cycle's
-# floor wanders by +-2.5 MB, so a short run cannot tell 1 MB; the heap's floor tells what RSS
-# alone cannot: memory we hold, or pages the allocator keeps after they were freed),
-# descriptors or threads stay above the warm-up's count in the same
-# recording state (the lowest of the last six samples: a client connecting as we look is not a
-# leak), the daemon dies, or LeakSanitizer reports anything at its exit.
+# descriptors, threads (and whether a recording runs), and the threads started so far (every tid
+# seen in /proc/PID/task, looked at each second: a recording's threads live as long as it does).
+# Fails if, after the warm-up, RSS or the heap rises more than 1 MB, descriptors or threads grow,
+# the control socket stops answering, the daemon dies, or LeakSanitizer reports anything at its
+# exit; tests/soak/verdict.awk judges, and says how. RSS is judged net of what each thread
+# started leaves behind in the sanitizer's runtime (a page of LeakSanitizer's thread registry,
+# kept for ever): SOAK_THREAD_COST names a program that measures it (soak_thread_cost, built
+# like the daemon); without it RSS is judged raw.
 #   tests/soak/soak.sh BIN OUTDIR SECONDS
 # SOAK_SOURCE picks the source (default sim:1; make soak-v4l2 passes vivid's v4l2:/dev/video0).
 set -u
@@ -36,6 +34,13 @@ dir = $OUT/sessions
 [control]
 socket = $SOCK
 CONF
+thread_cost=0
+if [ -n "${SOAK_THREAD_COST:-}" ]; then
+    thread_cost=$("$SOAK_THREAD_COST") || { echo "soak: $SOAK_THREAD_COST failed"; exit 1; }
+    echo "soak: a thread started and joined leaves $thread_cost kB resident ($SOAK_THREAD_COST)"
+else
+    echo "soak: SOAK_THREAD_COST not set: RSS judged without the threads' cost in the sanitizer"
+fi
 LSAN_OPTIONS="exitcode=23 ${LSAN_OPTIONS:-}" "$BIN" run --config "$OUT/soak.conf" \
     > "$OUT/daemon.log" 2>&1 &
 pid=$!
@@ -45,7 +50,8 @@ while [ $t -lt 100 ] && ! ctl status > /dev/null; do sleep 0.1; t=$((t + 1)); do
 ctl status > /dev/null || { echo "soak: the daemon did not answer"; cat "$OUT/daemon.log"; kill $pid; exit 1; }
 
 warmup=$((2 * CYCLE)); [ $warmup -ge $((SECONDS_TOTAL / 5)) ] || warmup=$((SECONDS_TOTAL / 5))
-echo "t_s,rss_kb,fds,threads,recording,frames,fps,cycle,heap_kb" > "$OUT/samples.csv"
+echo "t_s,rss_kb,fds,threads,recording,frames,fps,cycle,heap_kb,started" > "$OUT/samples.csv"
+: > "$OUT/tids"
 cycle=0
 start=$(date +%s)
 ctl record start > /dev/null
@@ -58,6 +64,7 @@ while :; do
     [ $el -ge "$SECONDS_TOTAL" ] && break
     kill -0 $pid 2>/dev/null || { echo "soak: the daemon died at ${el} s"; tail -n 30 "$OUT/daemon.log"; exit 1; }
     st=$(ctl status) || status_fail=$((status_fail + 1))
+    ls /proc/$pid/task >> "$OUT/tids" 2>/dev/null
     if [ $((now - last_cycle)) -ge "$CYCLE" ]; then   # a new session; the old one removed
         old=$(ls -d "$OUT"/sessions/*/ 2>/dev/null)
         ctl record stop > /dev/null; ctl record start > /dev/null
@@ -76,7 +83,9 @@ while :; do
         frames=$(printf '%s' "$st" | sed -n 's/.*"frames":\([0-9]*\).*/\1/p')
         fps=$(printf '%s' "$st" | sed -n 's/.*"fps":\([0-9.]*\).*/\1/p')
         heap=$(printf '%s' "$st" | sed -n 's/.*"heap_kb":\([0-9]*\).*/\1/p')
-        echo "$el,$rss,$fds,$thr,$rec,$frames,$fps,$cycle,$heap" >> "$OUT/samples.csv"
+        sort -u -o "$OUT/tids" "$OUT/tids"
+        started=$(wc -l < "$OUT/tids")
+        echo "$el,$rss,$fds,$thr,$rec,$frames,$fps,$cycle,$heap,$started" >> "$OUT/samples.csv"
     fi
     sleep 1
 done
@@ -88,61 +97,8 @@ rc=$?
 grep "frames processed" "$OUT/daemon.log" | tail -n 1 | sed 's/^needleguide: run: /soak: daemon: /'
 
 # the verdict, from the samples
-awk -F, -v warm="$warmup" -v rc="$rc" -v status_fail="$status_fail" -v tail_n=6 '
-NR == 1 { next }
-{ c = $8; if (!(c in floor) || $2 < floor[c]) floor[c] = $2; if (c > last_c) last_c = c
-  if ($9 != "" && (!(c in hfloor) || $9 < hfloor[c])) hfloor[c] = $9 }
-$1 < warm { if ($3 > wfd[$5]) wfd[$5] = $3; if ($4 > wthr[$5]) wthr[$5] = $4; first_after = c + 1; next }
-{ n++; if ($2 > mrss) mrss = $2; last_rss = $2; last_frames = $6; last_fps = $7
-  k = cnt[$5]++; fd[$5, k] = $3; thr[$5, k] = $4 }
-END {
-  bad = 0
-  if (n == 0) { print "soak: FAIL: no samples after the warm-up"; bad = 1 }
-  # the floors: warm-up cycles (all before the first full cycle after it) and the last three
-  wfloor = whfloor = 0
-  for (c = 0; c < first_after; c++) {
-    if ((c in floor) && floor[c] > wfloor) wfloor = floor[c]
-    if ((c in hfloor) && hfloor[c] > whfloor) whfloor = hfloor[c]
-  }
-  judged = last_c - 1 - first_after + 1   # complete cycles after the warm-up (the last may be cut short)
-  lo = hlo = 1e12
-  for (c = last_c - 3; c < last_c; c++) if (c >= first_after) {
-    if ((c in floor) && floor[c] < lo) lo = floor[c]
-    if ((c in hfloor) && hfloor[c] < hlo) hlo = hfloor[c]
-  }
-  printf "soak: %d samples after a %d s warm-up (cycles 0-%d); RSS peak after it %d kB, last %d kB\n",
-         n, warm, first_after - 1, mrss, last_rss
-  if (judged < 10) printf "soak: RSS and heap not judged: %d complete cycles after the warm-up, 10 needed\n", judged
-  else printf "soak: RSS floor (lowest of a cycle): warm-up highest %d kB, last three cycles lowest %d kB (%+d kB)\n",
-              wfloor, lo, lo - wfloor
-  if (judged >= 10 && whfloor > 0 && hlo < 1e12)
-    printf "soak: heap floor (the allocator\047s count): warm-up highest %d kB, last three cycles lowest %d kB (%+d kB)\n",
-           whfloor, hlo, hlo - whfloor
-  else if (judged >= 10) { print "soak: FAIL: the status gave no heap_kb"; bad = 1 }
-  if (judged >= 10 && lo > wfloor + 1024) { print "soak: FAIL: RSS grew more than 1 MB"; bad = 1 }
-  if (judged >= 10 && hlo > whfloor + 1024) { print "soak: FAIL: the heap grew more than 1 MB"; bad = 1 }
-  # a leak of descriptors or threads stays: the lowest of the last samples in a recording state
-  # must not be above the warm-up highest in that state (a client connecting as we look is not)
-  for (r = 0; r <= 1; r++) {
-    if (!(r in cnt)) continue
-    lo_fd = lo_thr = 1e9
-    for (k = cnt[r] - tail_n; k < cnt[r]; k++) {
-      if (k < 0) continue
-      if (fd[r, k] < lo_fd) lo_fd = fd[r, k]
-      if (thr[r, k] < lo_thr) lo_thr = thr[r, k]
-    }
-    printf "soak: recording=%d: fds warm-up max %d, at the end %d; threads warm-up max %d, at the end %d\n",
-           r, wfd[r], lo_fd, wthr[r], lo_thr
-    if ((r in wfd) && lo_fd > wfd[r]) { print "soak: FAIL: descriptors grew"; bad = 1 }
-    if ((r in wthr) && lo_thr > wthr[r]) { print "soak: FAIL: threads grew"; bad = 1 }
-  }
-  printf "soak: last status: frames %s, fps %s; status requests failed: %d; daemon exit %d\n",
-         last_frames, last_fps, status_fail, rc
-  if (status_fail > 0) { print "soak: FAIL: the control socket did not answer"; bad = 1 }
-  if (rc == 23) { print "soak: FAIL: LeakSanitizer reported leaks (daemon.log)"; bad = 1 }
-  else if (rc != 0) { print "soak: FAIL: the daemon exited with " rc; bad = 1 }
-  exit bad
-}' "$OUT/samples.csv"
+awk -F, -v warm="$warmup" -v rc="$rc" -v status_fail="$status_fail" -v thread_cost="$thread_cost" \
+    -f "$(dirname "$0")/verdict.awk" "$OUT/samples.csv"
 verdict=$?
 [ $rc -eq 23 ] && grep -A20 "LeakSanitizer" "$OUT/daemon.log" | head -n 40
 [ $verdict -eq 0 ] && echo "soak: PASS ($OUT/samples.csv)"
