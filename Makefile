@@ -140,8 +140,8 @@ fuzz-run: $(FUZZ_BINS)
 # soak_thread_cost, built the same way, measures what a started thread leaves in the sanitizer's
 # runtime, which the RSS verdict subtracts (tests/soak/thread_cost.c says why).
 SOAK_SECONDS ?= 300
-$(BUILD)/soak_thread_cost: tests/soak/thread_cost.c
-	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) -lpthread
+$(BUILD)/soak_thread_cost: tests/soak/thread_cost.c $(LIB)
+	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) -lpthread
 
 soak:
 	$(MAKE) BUILD=build/leak SAN=leak build/leak/needleguide build/leak/soak_thread_cost

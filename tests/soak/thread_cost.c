@@ -8,23 +8,10 @@
  * rather than a constant: another runtime may keep more, or nothing. */
 #include <pthread.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
+
+#include "util/memory_use.h"
 
 static void *nothing(void *arg) { return arg; }
-
-static long rss_kb(void)
-{
-    FILE *f = fopen("/proc/self/status", "re");
-    char line[256];
-    long kb = -1;
-    while (f && fgets(line, sizeof line, f))
-        if (!strncmp(line, "VmRSS:", 6))
-            kb = atol(line + 6);
-    if (f)
-        fclose(f);
-    return kb;
-}
 
 static int start_and_join(int n)
 {
@@ -42,10 +29,10 @@ int main(void)
     /* the first threads pay one-off costs (stack cache, the allocator's first pages) */
     if (start_and_join(WARM) < 0)
         return 1;
-    long before = rss_kb();
+    int64_t before = ng_proc_status_kb("VmRSS");
     if (start_and_join(MEASURED) < 0 || before < 0)
         return 1;
-    double per = (double)(rss_kb() - before) / MEASURED;
+    double per = (double)(ng_proc_status_kb("VmRSS") - before) / MEASURED;
     printf("%.2f\n", per < 0 ? 0.0 : per);
     return 0;
 }
