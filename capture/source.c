@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "util/clock.h"
 
@@ -54,12 +55,16 @@ void playback_init(ng_playback *pb)
 }
 
 /* Y4M files (by name or by content) go to our own reader (exact, and fuzzed); everything else
- * to FFmpeg. */
+ * to FFmpeg. A pipe or a device of another name is not sniffed: it cannot be read twice, and the
+ * sniff would eat its start; FFmpeg reads it once and probes it from its own buffer. */
 static bool is_y4m(const char *path)
 {
     size_t len = strlen(path);
     if (len > 4 && !strcasecmp(path + len - 4, ".y4m"))
         return true;
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        return false;
     FILE *f = fopen(path, "rb");
     if (!f)
         return true;

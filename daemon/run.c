@@ -126,9 +126,6 @@ static bool display_present(void)
     return found;
 }
 
-/* Processing on one frame this long is stuck: the watchdog is no longer fed, systemd restarts us. */
-#define WATCHDOG_STUCK_NS 5000000000LL
-
 static void wake_main(void *ctx) { main_wake_signal(ctx); }
 
 /* Blocks SIGINT/SIGTERM/SIGHUP in every thread and returns a signalfd for them. */
@@ -455,30 +452,6 @@ int run_main(ng_config cfg, run_opts *opts)
             quit_reason = limit_reached ? "stopped: frame limit" : "stopped: the source ended";
         }
 
-        /* systemd: ready once a frame is shown or the source's state is known; the status
-         * once a second; the watchdog fed while processing is not stuck on a frame */
-        bool can_ready = cur || cs != CAP_STREAMING || finished;
-        if (now - status_last >= 1000000000LL || (can_ready && !ready_sent)) {
-            record_status rs;
-            recorder_status_get(rec.rec, &rs);
-            char status[200];
-            snprintf(status, sizeof status, "%s, %.1f fps, phase %s%s",
-                     st == SOURCE_STREAMING ? capture_state_name(cs) : st == SOURCE_ENDED ? "ended" : "failed",
-                     fps, phase_name(pipeline_phase(&p)), rs.active ? ", recording" : "");
-            if (can_ready && !ready_sent) {
-                notify_ready(status);
-                ready_sent = true;
-            } else {
-                notify_status(status);
-            }
-            status_last = now;
-        }
-        if (watchdog && now - watchdog_last >= watchdog_every &&
-            pipeline_alive(&p, now, WATCHDOG_STUCK_NS)) {
-            notify_watchdog();
-            watchdog_last = now;
-        }
-
         overlay_view v = {
             .roi = cfg.roi, .mm_per_px = cfg.mm_per_px, .guide = { .plan = cfg.plan, .anchored = true },
             .fps = fps, .skipped = pipeline_skipped(&p), .paused = paused, .help = help,
@@ -539,6 +512,33 @@ int run_main(ng_config cfg, run_opts *opts)
             if (pf && o.stats)   /* a new frame on the screen */
                 stage_stats_add(o.stats, cur, draw_ns, drawn_ns, presented_ns);
             pipeline_frame_presented(&p, cur, presented_ns);
+        }
+
+        /* systemd, once the screen is drawn: ready once a frame is shown or the source's state
+         * is known; the status once a second; the watchdog fed from READY on (the first draw,
+         * slow on a software GL, counts against the start timeout, not the watchdog) while
+         * processing is not stuck on one frame for half of WatchdogSec */
+        bool can_ready = cur || cs != CAP_STREAMING || finished;
+        if (now - status_last >= 1000000000LL || (can_ready && !ready_sent)) {
+            record_status rs;
+            recorder_status_get(rec.rec, &rs);
+            char status[200];
+            snprintf(status, sizeof status, "%s, %.1f fps, phase %s%s",
+                     st == SOURCE_STREAMING ? capture_state_name(cs) : st == SOURCE_ENDED ? "ended" : "failed",
+                     fps, phase_name(pipeline_phase(&p)), rs.active ? ", recording" : "");
+            if (can_ready && !ready_sent) {
+                notify_ready(status);
+                ready_sent = true;
+            } else {
+                notify_status(status);
+            }
+            status_last = now;
+        }
+        int64_t fed_ns = ng_now_ns();
+        if (watchdog && ready_sent && fed_ns - watchdog_last >= watchdog_every &&
+            pipeline_alive(&p, fed_ns, watchdog_every)) {
+            notify_watchdog();
+            watchdog_last = fed_ns;
         }
     }
 

@@ -291,6 +291,60 @@ static void test_peer_credentials(void **s)
     control_close(c);
 }
 
+/* `ctl --timeout`: a server that answers half a second late is waited for with --timeout 3 and
+ * given up on with --timeout 0.2 (exit 1, saying so); a timeout that is not 0.1-3600 s is wrong
+ * (exit 2, the value named). */
+static void test_ctl_timeout(void **s)
+{
+    (void)s;
+    char path[100], errs[4096];
+    snprintf(path, sizeof path, "%.80s/slow.sock", out_dir);
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path);
+    int lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+    assert_int_equal(bind(lfd, (struct sockaddr *)&sa, sizeof sa), 0);
+    assert_int_equal(listen(lfd, 4), 0);
+    pid_t server = fork();
+    if (server == 0) {   /* two clients, each answered 0.5 s after its request */
+        for (int i = 0; i < 2; i++) {
+            int c = accept(lfd, NULL, NULL);
+            char line[256];
+            if (c < 0 || recv(c, line, sizeof line, 0) <= 0)
+                _exit(1);
+            ng_sleep_until_ns(ng_now_ns() + 500000000LL);
+            const char *reply = "{\"ok\":true,\"slow\":true}\n";
+            send(c, reply, strlen(reply), MSG_NOSIGNAL);
+            close(c);
+        }
+        _exit(0);
+    }
+    close(lfd);
+    assert_int_equal(sh(errs, sizeof errs, "%s ctl --socket %s --timeout 0.2 status >/dev/null",
+                        BIN, path), 1);
+    assert_non_null(strstr(errs, "no reply within the timeout (--timeout)"));
+    char out[256] = "";
+    assert_int_equal(sh(NULL, 0, "%s ctl --socket %s --timeout 3 status >%s/slow.txt", BIN, path,
+                        out_dir), 0);
+    char file[256];
+    snprintf(file, sizeof file, "%s/slow.txt", out_dir);
+    FILE *f = fopen(file, "r");
+    assert_non_null(f);
+    assert_non_null(fgets(out, sizeof out, f));
+    fclose(f);
+    assert_non_null(strstr(out, "\"slow\":true"));
+    int st;
+    assert_int_equal(waitpid(server, &st, 0), server);
+    assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    for (const char *const *bad = (const char *const[]){ "0", "0.05", "3601", "soon", "5s", NULL };
+         *bad; bad++) {
+        assert_int_equal(sh(errs, sizeof errs, "%s ctl --socket %s --timeout %s status", BIN, path,
+                            *bad), 2);
+        char want[80];
+        snprintf(want, sizeof want, "--timeout '%s': expected seconds, 0.1 to 3600", *bad);
+        assert_non_null(strstr(errs, want));
+    }
+}
+
 /* ---- the daemon ---- */
 
 static char sock[200], conf[200], rec_dir[200];
@@ -520,6 +574,7 @@ int main(void)
         cmocka_unit_test(test_parse_requests),
         cmocka_unit_test(test_server_bounds),
         cmocka_unit_test(test_peer_credentials),
+        cmocka_unit_test(test_ctl_timeout),
         cmocka_unit_test_teardown(test_daemon_commands, stop_daemon),
     };
     return test_cleanup_tmpdir(cmocka_run_group_tests(tests, setup, NULL));

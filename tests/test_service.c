@@ -3,6 +3,7 @@
  * daemon tells systemd it is ready, how it is, and feeds the watchdog. */
 #include "test_bin.h"
 
+#include <stdbool.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -88,16 +89,22 @@ static void test_unit_verifies(void **s)
     assert_non_null(strstr(err, "without any mask"));
 }
 
-/* systemd's side of the notification socket: what the daemon says while it runs. */
-static void test_tells_systemd(void **s)
+/* What the daemon told systemd's side of the notification socket while it ran. */
+typedef struct {
+    int ready, statuses, pings, stopping;
+    int pings_before_ready;   /* the watchdog is fed from READY on, not during the start */
+    bool stopping_before_ready;
+    char streaming_status[256];
+    int wait_status;
+} told;
+
+/* Runs the daemon headless on SOURCE for FRAMES with WATCHDOG_USEC=400000 (a ping every 200 ms),
+ * listening to what it says. */
+static void run_listening(const char *source, const char *frames, told *t)
 {
-    (void)s;
-#ifndef NG_HAVE_SYSTEMD
-    fprintf(stderr, "test_service: SKIPPED test_tells_systemd: built without libsystemd\n");
-    skip();
-#endif
     char path[100];
     snprintf(path, sizeof path, "%.80s/notify.sock", out_dir);
+    unlink(path);
     struct sockaddr_un sa = { .sun_family = AF_UNIX };
     snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path);
     int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0);
@@ -108,45 +115,106 @@ static void test_tells_systemd(void **s)
         setenv("WATCHDOG_USEC", "400000", 1);
         if (!freopen("/dev/null", "w", stderr))
             _exit(126);
-        execl(BIN, BIN, "run", "--headless", "--frames", "75", (char *)NULL);
+        execl(BIN, BIN, "run", "--headless", "--source", source, "--frames", frames, (char *)NULL);
         _exit(127);
     }
-    int ready = 0, statuses = 0, pings = 0, stopping = 0, order_ok = 1;
-    char streaming_status[256] = "";
-    int st;
+    *t = (told){ 0 };
     for (;;) {
         char msg[512];
         ssize_t n = recv(fd, msg, sizeof msg - 1, 0);
         if (n > 0) {
             msg[n] = '\0';
-            ready += strstr(msg, "READY=1") != NULL;
-            stopping += strstr(msg, "STOPPING=1") != NULL;
-            pings += strstr(msg, "WATCHDOG=1") != NULL;
+            t->ready += strstr(msg, "READY=1") != NULL;
+            t->stopping += strstr(msg, "STOPPING=1") != NULL;
+            if (strstr(msg, "WATCHDOG=1")) {
+                t->pings++;
+                t->pings_before_ready += !t->ready;
+            }
             char *status = strstr(msg, "STATUS=");
             if (status) {
-                statuses++;
+                t->statuses++;
                 if (strstr(status, "streaming") && strstr(status, "fps"))
-                    snprintf(streaming_status, sizeof streaming_status, "%s", status);
+                    snprintf(t->streaming_status, sizeof t->streaming_status, "%s", status);
             }
-            if (stopping && !ready)
-                order_ok = 0;
+            if (t->stopping && !t->ready)
+                t->stopping_before_ready = true;
             continue;
         }
-        if (waitpid(pid, &st, WNOHANG) == pid)
+        if (waitpid(pid, &t->wait_status, WNOHANG) == pid)
             break;
         ng_sleep_until_ns(ng_now_ns() + 10000000);
     }
     close(fd);
-    print_message("READY %d, STATUS %d (\"%s\"), WATCHDOG %d, STOPPING %d\n", ready, statuses,
-                  streaming_status, pings, stopping);
-    assert_true(WIFEXITED(st));
-    assert_int_equal(WEXITSTATUS(st), 0);
-    assert_int_equal(ready, 1);
-    assert_true(statuses >= 2);   /* with READY, then about once a second over 2.5 s */
-    assert_true(streaming_status[0]);
-    assert_true(pings >= 5);      /* every 200 ms over 2.5 s while processing is alive */
-    assert_int_equal(stopping, 1);
-    assert_true(order_ok);
+    print_message("READY %d, STATUS %d (\"%s\"), WATCHDOG %d (%d before READY), STOPPING %d\n",
+                  t->ready, t->statuses, t->streaming_status, t->pings, t->pings_before_ready,
+                  t->stopping);
+    assert_true(WIFEXITED(t->wait_status));
+    assert_int_equal(WEXITSTATUS(t->wait_status), 0);
+}
+
+/* systemd's side of the notification socket: what the daemon says while it runs. */
+static void test_tells_systemd(void **s)
+{
+    (void)s;
+#ifndef NG_HAVE_SYSTEMD
+    fprintf(stderr, "test_service: SKIPPED test_tells_systemd: built without libsystemd\n");
+    skip();
+#endif
+    told t;
+    run_listening("sim:1", "75", &t);
+    assert_int_equal(t.ready, 1);
+    assert_true(t.statuses >= 2);   /* with READY, then about once a second over 2.5 s */
+    assert_true(t.streaming_status[0]);
+    assert_true(t.pings >= 5);      /* every 200 ms over 2.5 s while processing is alive */
+    assert_int_equal(t.pings_before_ready, 0);
+    assert_int_equal(t.stopping, 1);
+    assert_false(t.stopping_before_ready);
+}
+
+/* A source that streams but whose first frame is late (a slow first draw is the same for the
+ * main loop): not READY before a frame is shown, and no WATCHDOG=1 before READY, so systemd's
+ * start timeout, not the watchdog, covers the start. A named pipe holds the frames back. */
+static void test_watchdog_waits_for_ready(void **s)
+{
+    (void)s;
+#ifndef NG_HAVE_SYSTEMD
+    fprintf(stderr, "test_service: SKIPPED test_watchdog_waits_for_ready: "
+                    "built without libsystemd\n");
+    skip();
+#endif
+    char y4m[200], fifo[200], source[210];
+    snprintf(y4m, sizeof y4m, "%.150s/late.y4m", out_dir);
+    /* named .y4m: a file of another name is sniffed for Y4M first, which reads a pipe's start */
+    snprintf(fifo, sizeof fifo, "%.150s/late-pipe.y4m", out_dir);
+    snprintf(source, sizeof source, "file:%s", fifo);
+    assert_int_equal(sh(NULL, 0, "%s simulate --seed 2 --frames 20 --out %s --truth %s/late.jsonl "
+                        ">/dev/null", BIN, y4m, out_dir), 0);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    pid_t writer = fork();
+    if (writer == 0) {   /* the header at once, the frames 1.5 s later */
+        alarm(60);       /* not left waiting for a reader if the daemon failed to start */
+        FILE *in = fopen(y4m, "rb"), *out = fopen(fifo, "wb");
+        if (!in || !out)
+            _exit(1);
+        int c;
+        while ((c = getc(in)) != EOF && putc(c, out) != EOF && c != '\n') {}
+        fflush(out);
+        ng_sleep_until_ns(ng_now_ns() + 1500000000LL);
+        char buf[65536];
+        for (size_t n; (n = fread(buf, 1, sizeof buf, in)) > 0;)
+            if (fwrite(buf, 1, n, out) != n)
+                _exit(1);
+        _exit(fclose(out) == 0 ? 0 : 1);
+    }
+    told t;
+    run_listening(source, "20", &t);
+    int ws;
+    assert_int_equal(waitpid(writer, &ws, 0), writer);
+    assert_true(WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
+    assert_int_equal(t.ready, 1);
+    assert_true(t.statuses >= 2);   /* the wait is told about, once a second */
+    assert_int_equal(t.pings_before_ready, 0);
+    assert_true(t.pings >= 1);
 }
 
 int main(void)
@@ -155,6 +223,7 @@ int main(void)
         cmocka_unit_test(test_install_and_uninstall),
         cmocka_unit_test(test_unit_verifies),
         cmocka_unit_test(test_tells_systemd),
+        cmocka_unit_test(test_watchdog_waits_for_ready),
     };
     return test_cleanup_tmpdir(cmocka_run_group_tests(tests, setup, NULL));
 }

@@ -1,6 +1,10 @@
 /* Y4M reader and writer: good files in each layout, and every kind of broken file. */
 #include "test_util.h"
 
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "capture/source.h"
 #include "capture/y4m.h"
 
@@ -187,6 +191,56 @@ static void test_file_source_paces_and_ends(void **s)
     source_close(src);
 }
 
+/* A Y4M through a named pipe of another name (a recorder writing into a FIFO): a pipe cannot be
+ * read twice, so it is not sniffed for Y4M (which would eat its first bytes) but read once, by
+ * FFmpeg, which probes it from its own buffer. Every frame arrives, then the end. */
+static void test_file_source_on_a_pipe(void **s)
+{
+    (void)s;
+    write_bytes("YUV4MPEG2 W16 H16 F50:1 C420jpeg\n", 16 * 16 * 3 / 2, 5, "FRAME\n");
+    char fifo[300], spec_text[310];
+    snprintf(fifo, sizeof fifo, "%s/frames.pipe", test_tmpdir());
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    pid_t writer = fork();
+    if (writer == 0) {
+        FILE *in = fopen(path, "rb"), *out = fopen(fifo, "wb");
+        char buf[4096];
+        size_t n;
+        if (!in || !out)
+            _exit(1);
+        while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+            if (fwrite(buf, 1, n, out) != n)
+                _exit(1);
+        _exit(fclose(out) == 0 ? 0 : 1);
+    }
+    snprintf(spec_text, sizeof spec_text, "file:%s", fifo);
+    alarm(30);   /* a pipe sniffed first is emptied, and the reader's open then waits for ever */
+    ng_source_spec spec;
+    char why[200];
+    assert_int_equal(source_spec_parse(spec_text, &spec, why, sizeof why), 0);
+    ng_source_opts o = { .fps = 30, .fast = true };
+    ng_errbuf err = { 0 };
+    ng_source *src = source_open(&spec, &o, &err);
+    if (!src)
+        fail_msg("%s", err.text);
+    assert_int_equal(src->width, 16);
+    assert_int_equal(src->height, 16);
+    ng_frame *f;
+    int frames = 0;
+    ng_source_status st;
+    while ((st = source_next(src, &f, &err)) == NG_SRC_FRAME) {
+        frames++;
+        frame_free(f);
+    }
+    assert_int_equal(st, NG_SRC_EOF);
+    assert_int_equal(frames, 5);
+    source_close(src);
+    alarm(0);
+    int ws;
+    assert_int_equal(waitpid(writer, &ws, 0), writer);
+    assert_true(WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
+}
+
 static void test_source_spec(void **s)
 {
     (void)s;
@@ -213,6 +267,7 @@ int main(void)
         cmocka_unit_test(test_good_files),
         cmocka_unit_test(test_frame_params_and_full_range),
         cmocka_unit_test(test_garbage_headers),
+        cmocka_unit_test(test_file_source_on_a_pipe),
         cmocka_unit_test(test_truncated_and_bad_frames),
         cmocka_unit_test(test_writer_round_trip),
         cmocka_unit_test(test_file_source_paces_and_ends),
