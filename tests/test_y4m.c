@@ -203,6 +203,7 @@ static void test_file_source_on_a_pipe(void **s)
     assert_int_equal(mkfifo(fifo, 0600), 0);
     pid_t writer = fork();
     if (writer == 0) {
+        alarm(60);   /* not left waiting for a reader if the test failed first */
         FILE *in = fopen(path, "rb"), *out = fopen(fifo, "wb");
         char buf[4096];
         size_t n;
