@@ -291,6 +291,21 @@ static void test_peer_credentials(void **s)
     control_close(c);
 }
 
+/* `ctl --socket SOCKET WORDS`: its exit status, its stdout (the reply) in out. */
+static int ctl_at(const char *socket, char *out, size_t n, const char *words)
+{
+    char cmd[1024], file[256];
+    snprintf(file, sizeof file, "%s/reply.txt", out_dir);
+    snprintf(cmd, sizeof cmd, "%s ctl --socket %s %s >%s", BIN, socket, words, file);
+    int rc = sh(NULL, 0, "%s", cmd);
+    FILE *f = fopen(file, "r");
+    size_t k = f ? fread(out, 1, n - 1, f) : 0;
+    out[k] = '\0';
+    if (f)
+        fclose(f);
+    return rc;
+}
+
 /* `ctl --timeout`: a server that answers half a second late is waited for with --timeout 3 and
  * given up on with --timeout 0.2 (exit 1, saying so); a timeout that is not 0.1-3600 s is wrong
  * (exit 2, the value named). */
@@ -323,15 +338,8 @@ static void test_ctl_timeout(void **s)
     assert_int_equal(sh(errs, sizeof errs, "%s ctl --socket %s --timeout 0.2 status >/dev/null",
                         BIN, path), 1);
     assert_non_null(strstr(errs, "no reply within the timeout (--timeout)"));
-    char out[256] = "";
-    assert_int_equal(sh(NULL, 0, "%s ctl --socket %s --timeout 3 status >%s/slow.txt", BIN, path,
-                        out_dir), 0);
-    char file[256];
-    snprintf(file, sizeof file, "%s/slow.txt", out_dir);
-    FILE *f = fopen(file, "r");
-    assert_non_null(f);
-    assert_non_null(fgets(out, sizeof out, f));
-    fclose(f);
+    char out[256];
+    assert_int_equal(ctl_at(path, out, sizeof out, "--timeout 3 status"), 0);
     assert_non_null(strstr(out, "\"slow\":true"));
     int st;
     assert_int_equal(waitpid(server, &st, 0), server);
@@ -389,16 +397,7 @@ static pid_t start_daemon(const char *tel)
 /* `ctl WORDS` against the daemon: its exit status, its stdout (the reply) in out. */
 static int ctl(char *out, size_t n, const char *words)
 {
-    char cmd[1024], file[256];
-    snprintf(file, sizeof file, "%s/reply.txt", out_dir);
-    snprintf(cmd, sizeof cmd, "%s ctl --socket %s %s >%s", BIN, sock, words, file);
-    int rc = sh(NULL, 0, "%s", cmd);
-    FILE *f = fopen(file, "r");
-    size_t k = f ? fread(out, 1, n - 1, f) : 0;
-    out[k] = '\0';
-    if (f)
-        fclose(f);
-    return rc;
+    return ctl_at(sock, out, n, words);
 }
 
 static json_object *status(void)

@@ -95,7 +95,6 @@ typedef struct {
     int pings_before_ready;   /* the watchdog is fed from READY on, not during the start */
     bool stopping_before_ready;
     char streaming_status[256];
-    int wait_status;
 } told;
 
 /* Runs the daemon headless on SOURCE for FRAMES with WATCHDOG_USEC=400000 (a ping every 200 ms),
@@ -119,6 +118,7 @@ static void run_listening(const char *source, const char *frames, told *t)
         _exit(127);
     }
     *t = (told){ 0 };
+    int st;
     for (;;) {
         char msg[512];
         ssize_t n = recv(fd, msg, sizeof msg - 1, 0);
@@ -140,7 +140,7 @@ static void run_listening(const char *source, const char *frames, told *t)
                 t->stopping_before_ready = true;
             continue;
         }
-        if (waitpid(pid, &t->wait_status, WNOHANG) == pid)
+        if (waitpid(pid, &st, WNOHANG) == pid)
             break;
         ng_sleep_until_ns(ng_now_ns() + 10000000);
     }
@@ -148,8 +148,8 @@ static void run_listening(const char *source, const char *frames, told *t)
     print_message("READY %d, STATUS %d (\"%s\"), WATCHDOG %d (%d before READY), STOPPING %d\n",
                   t->ready, t->statuses, t->streaming_status, t->pings, t->pings_before_ready,
                   t->stopping);
-    assert_true(WIFEXITED(t->wait_status));
-    assert_int_equal(WEXITSTATUS(t->wait_status), 0);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 0);
 }
 
 /* systemd's side of the notification socket: what the daemon says while it runs. */
